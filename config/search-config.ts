@@ -85,6 +85,17 @@ export const BudgetConfig = z.object({
 }).strict();
 export type BudgetConfig = z.infer<typeof BudgetConfig>;
 
+/** How long activities may take before Temporal retries them elsewhere (e.g. after kill -9). */
+export const TimeoutsConfig = z.object({
+  /** trainChild heartbeats at least every few seconds; a silent worker is presumed dead after this. */
+  childHeartbeatSeconds: z.number().positive().default(60),
+  childStartToCloseMinutes: z.number().positive().default(240),
+  /** Controller activities (sample, update) heartbeat at start; they take seconds. */
+  controllerHeartbeatSeconds: z.number().positive().default(30),
+  controllerStartToCloseMinutes: z.number().positive().default(10),
+}).strict();
+export type TimeoutsConfig = z.infer<typeof TimeoutsConfig>;
+
 export const SearchConfig = z.object({
   seed: z.number().int().nonnegative().max(2 ** 31 - 1).default(1),
   space: SpaceConfig.prefault({ kind: 'cnn' }),
@@ -95,6 +106,7 @@ export const SearchConfig = z.object({
   budget: BudgetConfig.prefault({}),
   /** Task queue the trainChild activities go to (one per device kind, see temporal.yaml). */
   trainingTaskQueue: z.string().min(1).default('nas-train-cpu'),
+  timeouts: TimeoutsConfig.prefault({}),
 }).strict();
 export type SearchConfig = z.infer<typeof SearchConfig>;
 export type SearchConfigInput = z.input<typeof SearchConfig>;

@@ -23,6 +23,9 @@ export class InvalidDatasetError extends NasError {}
 /** PostgreSQL cannot be reached or refused our credentials. */
 export class DatabaseUnavailableError extends NasError {}
 
+/** The Temporal frontend cannot be reached. */
+export class TemporalUnavailableError extends NasError {}
+
 /** A row we need is missing (unknown search id, child never sampled, ...). */
 export class NotFoundError extends NasError {}
 

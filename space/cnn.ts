@@ -58,6 +58,14 @@ export function cnnSteps(space: CnnSpaceConfig, numLayers: number): Step[] {
 }
 
 /**
+ * Without skips the network is a chain: layer i takes layer i-1. With skips the anchor decides,
+ * and a layer with no chosen input takes the image (section 3.3).
+ */
+function chainInputs(space: CnnSpaceConfig, layer: number): number[] {
+  return !space.skips && layer > 0 ? [layer - 1] : [];
+}
+
+/**
  * Tokens: for each choice step the index of the chosen value; for the anchor of layer i, i bits
  * (bit j = 1 when layer j feeds layer i). Returns the architecture they describe.
  */
@@ -72,7 +80,7 @@ export function decodeCnn(space: CnnSpaceConfig, numLayers: number, tokens: read
   let cursor = 0;
   for (let layer = 0; layer < numLayers; layer++) {
     const values = { filterHeight: fixed('filterHeight'), filterWidth: fixed('filterWidth'), filters: fixed('filters'), stride: fixed('stride') };
-    const inputs: number[] = [];
+    const inputs: number[] = chainInputs(space, layer);
     for (const step of steps.filter((s) => s.layer === layer)) {
       if (step.kind === 'choice') {
         const token = tokens[cursor++]!;
@@ -97,6 +105,12 @@ export function decodeCnn(space: CnnSpaceConfig, numLayers: number, tokens: read
 /** The inverse of decodeCnn: the tokens the controller would emit for `arch`. */
 export function encodeCnn(space: CnnSpaceConfig, arch: CnnArchitecture): number[] {
   const tokens: number[] = [];
+  arch.layers.forEach((layer, i) => {
+    const chain = chainInputs(space, i);
+    if (!space.skips && layer.inputs.join() !== chain.join()) {
+      throw new InvalidArchitectureError(`layer ${i}: inputs [${layer.inputs.join(', ')}] need skips, which this space does not sample`);
+    }
+  });
   for (const step of cnnSteps(space, arch.layers.length)) {
     const layer = arch.layers[step.layer]!;
     if (step.kind === 'choice') {

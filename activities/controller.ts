@@ -1,0 +1,177 @@
+// Controller activities: create a search, sample a batch of children, apply the REINFORCE update.
+// Each is idempotent on (search, replica, iteration): a retry returns what the first attempt
+// stored and never applies a gradient twice. Training children lives in training.ts.
+import { Context } from '@temporalio/activity';
+import type { Tf } from '../backend/tf';
+import { parseSearchConfig, parseSearchId } from '../config/parse';
+import type { SearchConfig, SearchConfigInput } from '../config/search-config';
+import { controllerLayout, initialParameters } from '../controller/parameters';
+import type { ControllerSpec } from '../controller/controller';
+import { sampleTokens } from '../controller/sample';
+import { NotFoundError } from '../errors';
+import { mixSeed } from '../random/prng';
+import { l2Norm } from '../reinforce/adam';
+import { advantages, mean, updateBaseline } from '../reinforce/baseline';
+import { reinforceGradient } from '../reinforce/estimator';
+import { describeArchitecture } from '../space/architecture';
+import { decodeCnn } from '../space/cnn';
+import { layersAt } from '../space/schedule';
+import { insertSampledChildren, iterationChildren, searchProgress, bestChildren } from '../store/children';
+import { type Db, isUniqueViolation, withTransaction } from '../store/db';
+import { applyGradient, deleteSnapshot, loadSnapshot, pullParameters, readBaseline, saveSnapshot, writeBaseline } from '../store/parameters';
+import { createSearch, getSearch, setSearchStatus, type SearchStatus } from '../store/searches';
+import { findUpdate, insertUpdate, type UpdateRow } from '../store/updates';
+
+export interface ControllerDeps {
+  pool: Db;
+  tf: Tf;
+}
+
+export interface BatchKey {
+  searchId: string;
+  replica: number;
+  iteration: number;
+}
+
+export interface SampledBatch {
+  numLayers: number;
+  children: { childIndex: number; summary: string }[];
+}
+
+export interface SearchSummary {
+  childrenDone: number;
+  bestAccuracy: number | null;
+  bestChildId: number | null;
+  bestArchitecture: string | null;
+}
+
+function heartbeat(details?: unknown): void {
+  // Outside an activity (unit tests calling the functions directly) there is no context.
+  try {
+    Context.current().heartbeat(details);
+  } catch {
+    /* not running as an activity */
+  }
+}
+
+export function controllerSpec(config: SearchConfig): ControllerSpec {
+  return { space: config.space, controller: config.controller, layout: controllerLayout(config.space, config.controller) };
+}
+
+export function createControllerActivities({ pool, tf }: ControllerDeps) {
+  const configs = new Map<string, SearchConfig>();
+  const configOf = async (searchId: string) => {
+    let config = configs.get(searchId);
+    if (!config) configs.set(searchId, (config = parseSearchConfig((await getSearch(pool, searchId)).config)));
+    return config;
+  };
+
+  return {
+    /** Writes the search, its initial parameters (version 0) and baseline; a second call is a no-op. */
+    async startSearch(input: { searchId: string; config: SearchConfigInput }): Promise<{ created: boolean; parameterCount: number }> {
+      const searchId = parseSearchId(input.searchId);
+      const config = parseSearchConfig(input.config);
+      const spec = controllerSpec(config);
+      const initial = initialParameters(spec.layout, config.controller.initRange, mixSeed(config.seed, 0x5eed));
+      const { created } = await createSearch(pool, searchId, config, initial, 1, 1);
+      if (!created) await setSearchStatus(pool, searchId, 'running');
+      return { created, parameterCount: spec.layout.size };
+    },
+
+    /**
+     * Samples `count` children with the parameters as they are now, storing them and the
+     * parameter snapshot in one transaction. A retry finds them and returns the same batch.
+     */
+    async sampleArchitectures(input: BatchKey & { count: number; childrenBefore: number }): Promise<SampledBatch> {
+      heartbeat();
+      const existing = await iterationChildren(pool, input.searchId, input.replica, input.iteration);
+      if (existing.length > 0) return toBatch(existing);
+      const config = await configOf(input.searchId);
+      const numLayers = layersAt(config.schedule, input.childrenBefore);
+      const snapshot = await pullParameters(pool, input.searchId);
+      const seed = mixSeed(config.seed, input.replica, input.iteration);
+      const sampled = sampleTokens(tf, controllerSpec(config), snapshot.params, numLayers, input.count, seed).map((s, childIndex) => ({
+        childIndex, numLayers, tokens: s.tokens, logProb: s.logProb, entropy: s.entropy,
+        architecture: decodeCnn(config.space, numLayers, s.tokens),
+      }));
+      await withTransaction(pool, async (client) => {
+        await saveSnapshot(client, input.searchId, input.replica, input.iteration, snapshot);
+        await insertSampledChildren(client, input.searchId, input.replica, input.iteration, sampled);
+      });
+      return toBatch(await iterationChildren(pool, input.searchId, input.replica, input.iteration));
+    },
+
+    /**
+     * Section 3.2: the REINFORCE gradient of this batch at the parameters it was sampled with,
+     * against the EMA baseline, applied with Adam to every shard; the baseline moves on and the
+     * `updates` row is written in the same transaction, so the update lands exactly once.
+     */
+    async applyReinforceUpdate(input: BatchKey): Promise<UpdateRow> {
+      heartbeat();
+      const done = await findUpdate(pool, input.searchId, input.replica, input.iteration);
+      if (done) return done;
+      const config = await configOf(input.searchId);
+      const snapshot = await loadSnapshot(pool, input.searchId, input.replica, input.iteration);
+      if (!snapshot) throw new NotFoundError(`no parameter snapshot for ${input.searchId} replica ${input.replica} iteration ${input.iteration}`);
+      const children = await iterationChildren(pool, input.searchId, input.replica, input.iteration);
+      const unfinished = children.filter((c) => c.reward === null);
+      if (children.length === 0 || unfinished.length > 0) {
+        throw new NotFoundError(`iteration ${input.iteration} of ${input.searchId} has ${unfinished.length} of ${children.length} children without a reward`);
+      }
+      const rewards = children.map((c) => c.reward!);
+      const baselineBefore = await readBaseline(pool, input.searchId, input.replica);
+      const { baseline, advantages: adv } = advantages(rewards, baselineBefore);
+      const numLayers = children[0]!.numLayers;
+      const result = reinforceGradient(tf, controllerSpec(config), snapshot.params, numLayers,
+        children.map((c, k) => ({ tokens: c.tokens, advantage: adv[k]! })), config.controller.entropyWeight);
+      heartbeat();
+      try {
+        return await withTransaction(pool, async (client) => {
+          if (await findUpdate(client, input.searchId, input.replica, input.iteration)) throw new AlreadyApplied();
+          const lockedBaseline = await readBaseline(client, input.searchId, input.replica, true);
+          if (lockedBaseline !== baselineBefore) throw new AlreadyApplied();
+          const versions = await applyGradient(client, input.searchId, result.gradient, { learningRate: config.controller.learningRate });
+          const baselineAfter = updateBaseline(baselineBefore, rewards, config.controller.baselineDecay);
+          await writeBaseline(client, input.searchId, input.replica, baselineAfter, rewards.length);
+          const row: UpdateRow = {
+            ...input, childrenCount: rewards.length, meanReward: mean(rewards), maxReward: Math.max(...rewards),
+            baselineBefore: baseline, baselineAfter, loss: result.loss, gradientNorm: l2Norm(result.gradient),
+            parameterVersionsBefore: snapshot.versions, parameterVersionsAfter: versions.after,
+            staleness: versions.before.reduce((n, v, s) => n + (v - (snapshot.versions[s] ?? v)), 0),
+          };
+          await insertUpdate(client, row);
+          await deleteSnapshot(client, input.searchId, input.replica, input.iteration);
+          return row;
+        });
+      } catch (err) {
+        // A concurrent attempt of this same update committed first: return what it stored.
+        if (err instanceof AlreadyApplied || isUniqueViolation(err)) {
+          const row = await findUpdate(pool, input.searchId, input.replica, input.iteration);
+          if (row) return row;
+        }
+        throw err;
+      }
+    },
+
+    async setStatus(input: { searchId: string; status: SearchStatus }): Promise<void> {
+      await setSearchStatus(pool, input.searchId, input.status);
+    },
+
+    async summarizeSearch(input: { searchId: string }): Promise<SearchSummary> {
+      const progress = await searchProgress(pool, input.searchId);
+      const [best] = await bestChildren(pool, input.searchId, 1);
+      return { ...progress, bestArchitecture: best ? describeArchitecture(best.architecture) : null };
+    },
+  };
+}
+
+class AlreadyApplied extends Error {}
+
+function toBatch(children: { childIndex: number; numLayers: number; architecture: Parameters<typeof describeArchitecture>[0] }[]): SampledBatch {
+  return {
+    numLayers: children[0]!.numLayers,
+    children: children.map((c) => ({ childIndex: c.childIndex, summary: describeArchitecture(c.architecture) })),
+  };
+}
+
+export type ControllerActivities = ReturnType<typeof createControllerActivities>;

@@ -1,0 +1,83 @@
+// The trainChild activity: trains one sampled child on this worker's device and records its
+// result once. Heartbeats every epoch (and between batches, throttled by the SDK) so a dead worker
+// is noticed, and stops when Temporal cancels it. Not the training loop itself (trainer/).
+import { Context } from '@temporalio/activity';
+import type { Tf } from '../backend/tf';
+import { parseSearchConfig } from '../config/parse';
+import type { DataConfig, SearchConfig } from '../config/search-config';
+import type { ImageDataset } from '../data/dataset';
+import { InvalidArchitectureError } from '../errors';
+import { mixSeed } from '../random/prng';
+import { type ChildKey, describeKey, finishChild, getChild, startTraining } from '../store/children';
+import type { Db } from '../store/db';
+import { getSearch } from '../store/searches';
+import { trainChild as trainNetwork } from '../trainer/train-child';
+
+export interface TrainingDeps {
+  pool: Db;
+  tf: Tf;
+  loadData: (config: DataConfig, seed: number) => Promise<ImageDataset>;
+  /** Recorded with every child: host, process and queue of this worker. */
+  workerIdentity: string;
+}
+
+export interface ChildOutcome {
+  status: 'succeeded' | 'failed';
+  reward: number;
+  bestAccuracy: number | null;
+  paramCount: number | null;
+  seconds: number | null;
+  /** True when an earlier attempt had already finished this child and nothing was trained now. */
+  reused: boolean;
+}
+
+function activityContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined; // called directly, outside a Temporal activity (tests)
+  }
+}
+
+export function createTrainingActivities({ pool, tf, loadData, workerIdentity }: TrainingDeps) {
+  const configs = new Map<string, SearchConfig>();
+  return {
+    async trainChild(key: ChildKey): Promise<ChildOutcome> {
+      const ctx = activityContext();
+      const child = await getChild(pool, key);
+      if (child.status === 'succeeded' || child.status === 'failed') {
+        return { status: child.status, reward: child.reward ?? 0, bestAccuracy: child.bestValidationAccuracy, paramCount: child.paramCount, seconds: child.trainingSeconds, reused: true };
+      }
+      let config = configs.get(key.searchId);
+      if (!config) configs.set(key.searchId, (config = parseSearchConfig((await getSearch(pool, key.searchId)).config)));
+      const data = await loadData(config.data, config.seed);
+      await startTraining(pool, child.id, workerIdentity);
+      ctx?.heartbeat({ epoch: -1 });
+      const result = await trainNetwork(tf, {
+        arch: child.architecture,
+        data,
+        training: config.child,
+        seed: mixSeed(config.seed, key.replica, key.iteration, key.childIndex),
+        onEpoch: (epoch, validationAccuracy) => ctx?.heartbeat({ epoch, validationAccuracy }),
+        shouldStop: () => {
+          ctx?.heartbeat();
+          return ctx?.cancellationSignal.aborted ?? false;
+        },
+      }).catch((err: unknown) => {
+        // The space's rules make every sample buildable; if one is not, it scores 0 and the search goes on.
+        if (!(err instanceof InvalidArchitectureError)) throw err;
+        return { status: 'failed' as const, validationAccuracies: [], reward: 0, paramCount: 0, seconds: 0, error: err.message };
+      });
+      const stored = await finishChild(pool, key, child.id, {
+        status: result.status, validationAccuracies: result.validationAccuracies, reward: result.reward,
+        paramCount: result.paramCount, trainingSeconds: result.seconds, worker: workerIdentity, error: result.error,
+      });
+      if (stored.reward === null || (stored.status !== 'succeeded' && stored.status !== 'failed')) {
+        throw new Error(`child ${describeKey(key)} was not recorded`);
+      }
+      return { status: stored.status, reward: stored.reward, bestAccuracy: stored.bestValidationAccuracy, paramCount: stored.paramCount, seconds: stored.trainingSeconds, reused: false };
+    },
+  };
+}
+
+export type TrainingActivities = ReturnType<typeof createTrainingActivities>;

@@ -1,0 +1,61 @@
+// Builds a search config from what a person types: a preset, then a YAML/JSON file, then
+// `--set path=value` overrides, validated by the schema before anything is started or written.
+import fs from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { parseSearchConfig } from '../config/parse';
+import { PRESETS, type PresetName } from '../config/presets';
+import type { SearchConfig, SearchConfigInput } from '../config/search-config';
+import { InvalidConfigError } from '../errors';
+
+type Json = Record<string, unknown>;
+
+export function searchConfigFrom(options: { preset?: string; file?: string; set?: readonly string[] }): { input: SearchConfigInput; config: SearchConfig } {
+  const presetName = options.preset ?? 'digits';
+  if (!(presetName in PRESETS)) throw new InvalidConfigError(`unknown preset "${presetName}" (known: ${Object.keys(PRESETS).join(', ')})`);
+  let input: Json = structuredClone(PRESETS[presetName as PresetName]) as Json;
+  if (options.file) input = merge(input, readConfigFile(options.file));
+  for (const assignment of options.set ?? []) input = merge(input, fromAssignment(assignment));
+  return { input: input as SearchConfigInput, config: parseSearchConfig(input) };
+}
+
+function readConfigFile(file: string): Json {
+  if (!fs.existsSync(file)) throw new InvalidConfigError(`config file ${file} does not exist`);
+  let value: unknown;
+  try {
+    value = parseYaml(fs.readFileSync(file, 'utf8')); // YAML is a superset of JSON
+  } catch (err) {
+    throw new InvalidConfigError(`config file ${file} is not valid YAML or JSON: ${(err as Error).message}`);
+  }
+  if (!isObject(value)) throw new InvalidConfigError(`config file ${file} must hold a mapping of settings`);
+  return value;
+}
+
+/** `child.epochs=5` → { child: { epochs: 5 } }; values are JSON when they parse as JSON, else strings. */
+function fromAssignment(assignment: string): Json {
+  const eq = assignment.indexOf('=');
+  if (eq <= 0) throw new InvalidConfigError(`--set expects path=value, got "${assignment}"`);
+  const path = assignment.slice(0, eq).split('.');
+  if (path.some((p) => !/^[A-Za-z][A-Za-z0-9]*$/.test(p))) throw new InvalidConfigError(`--set: "${assignment.slice(0, eq)}" is not a config path`);
+  const raw = assignment.slice(eq + 1);
+  let value: unknown = raw;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    /* a plain string */
+  }
+  return path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value) as Json;
+}
+
+/** Deep merge of plain objects; arrays and scalars from `over` replace those in `base`. */
+function merge(base: Json, over: Json): Json {
+  const out: Json = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const prior = out[key];
+    out[key] = isObject(prior) && isObject(value) ? merge(prior, value) : value;
+  }
+  return out;
+}
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

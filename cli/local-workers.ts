@@ -1,0 +1,46 @@
+// Worker processes that `nas search run` starts on this machine: one controller worker and one
+// training worker per core. Each logs to <home>/logs and exits if the process that started it dies.
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface LocalWorkers {
+  processes: ChildProcess[];
+  /** Rejects when a worker exits before stop() was called, naming its log. */
+  failed: Promise<never>;
+  stop: () => Promise<void>;
+}
+
+export function startLocalWorkers(home: string, trainingWorkers: number, tag: string): LocalWorkers {
+  const logs = path.join(home, 'logs');
+  fs.mkdirSync(logs, { recursive: true });
+  const main = path.join(__dirname, 'main.js');
+  const roles = ['controller', ...Array.from({ length: trainingWorkers }, () => 'training')];
+  let stopping = false;
+  let fail: (err: Error) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => { fail = reject; });
+  failed.catch(() => undefined); // observed by whoever races it; never an unhandled rejection
+  const processes = roles.map((role, i) => {
+    const logFile = path.join(logs, `${tag}-${role}-${i}.log`);
+    const log = fs.openSync(logFile, 'a');
+    const child = spawn(process.execPath, [main, 'worker', role], {
+      env: { ...process.env, NAS_PARENT_PID: String(process.pid) },
+      stdio: ['ignore', log, log],
+    });
+    fs.closeSync(log);
+    child.once('exit', (code, signal) => {
+      if (!stopping) fail(new Error(`${role} worker exited (${signal ?? `code ${code}`}); see ${logFile}`));
+    });
+    return child;
+  });
+  const stop = async () => {
+    stopping = true;
+    await Promise.all(processes.map((p) => new Promise<void>((resolve) => {
+      if (p.exitCode !== null || p.signalCode !== null) return resolve();
+      p.once('exit', () => resolve());
+      p.kill('SIGTERM');
+      setTimeout(() => p.kill('SIGKILL'), 30_000).unref();
+    })));
+  };
+  return { processes, failed, stop };
+}

@@ -1,0 +1,100 @@
+// `nas search ...` and `nas best`: start a search (workers elsewhere), run one here end to end
+// (servers, workers, progress, result), ask a running search for progress, list the best children.
+import fs from 'node:fs';
+import os from 'node:os';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { RuntimeConfig } from '../config/runtime';
+import type { SearchConfig, SearchConfigInput } from '../config/search-config';
+import { parseSearchId } from '../config/parse';
+import { ensureDevServers } from '../dev';
+import { DatasetNotFoundError } from '../errors';
+import { describeArchitecture } from '../space/architecture';
+import { bestChildren } from '../store/children';
+import type { Db } from '../store/db';
+import type { NasSearchInput, NasSearchResult } from '../workflows/nas-search';
+import { progressQuery } from '../workflows/messages';
+import { connectClient, openDatabase } from '../workers/connect';
+import { followProgress } from './follow';
+import { startLocalWorkers } from './local-workers';
+
+export interface StartOptions {
+  searchId?: string;
+  input: SearchConfigInput;
+  config: SearchConfig;
+}
+
+function newSearchId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  return `search-${stamp}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** Starts the workflow, or attaches to the running one with that id (a resumed `run`). */
+export async function startSearch(client: Client, runtime: RuntimeConfig, options: StartOptions): Promise<{ handle: WorkflowHandle; resumed: boolean }> {
+  const searchId = parseSearchId(options.searchId ?? newSearchId());
+  const args: [NasSearchInput] = [{ searchId, config: options.input }];
+  try {
+    const handle = await client.workflow.start('nasSearch', { taskQueue: runtime.temporal.taskQueues.controller, workflowId: searchId, args });
+    return { handle, resumed: false };
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    return { handle: client.workflow.getHandle(searchId), resumed: true };
+  }
+}
+
+/** Data folders are checked here, before anything is started, so a typo fails in a second. */
+export function checkDataPath(config: SearchConfig): void {
+  if (config.data.source !== 'mnist' && !fs.existsSync(config.data.path)) {
+    throw new DatasetNotFoundError(`data.path ${config.data.path} does not exist (source ${config.data.source})`);
+  }
+}
+
+/** The README's main command: everything on this machine, following progress until the search ends. */
+export async function runSearch(runtime: RuntimeConfig, options: StartOptions & { trainingWorkers?: number }, out: NodeJS.WriteStream): Promise<NasSearchResult> {
+  checkDataPath(options.config);
+  if (runtime.temporal.mode === 'dev' || runtime.database.mode === 'embedded') await ensureDevServers(runtime);
+  const pool = await openDatabase(runtime);
+  const client = await connectClient(runtime);
+  const trainingWorkers = options.trainingWorkers ?? Math.max(1, os.cpus().length);
+  const searchId = parseSearchId(options.searchId ?? newSearchId());
+  const workers = startLocalWorkers(runtime.home, trainingWorkers, searchId);
+  try {
+    const { handle, resumed } = await startSearch(client, runtime, { ...options, searchId });
+    out.write(`${resumed ? 'resuming' : 'started'} search ${searchId}: ${options.config.budget.maxChildren} children, `
+      + `${options.config.budget.childrenPerIteration} per iteration, ${trainingWorkers} training worker(s)\n`
+      + `  Web UI: http://127.0.0.1:${runtime.temporal.uiPort}/namespaces/${runtime.temporal.namespace}/workflows/${searchId}\n`
+      + `  resume after a crash with: nas search run --id ${searchId}\n`);
+    await Promise.race([followProgress(handle, out), workers.failed]);
+    const result = (await Promise.race([handle.result(), workers.failed])) as NasSearchResult;
+    await printBest(pool, searchId, 3, out);
+    return result;
+  } finally {
+    await workers.stop();
+    await client.connection.close();
+    await pool.end();
+  }
+}
+
+export async function printBest(pool: Db, searchId: string, top: number, out: NodeJS.WriteStream): Promise<void> {
+  const best = await bestChildren(pool, searchId, top);
+  if (best.length === 0) {
+    out.write(`search ${searchId}: no child has finished training yet\n`);
+    return;
+  }
+  out.write(`best architectures of ${searchId} (validation accuracy):\n`);
+  for (const [rank, c] of best.entries()) {
+    out.write(`  #${rank + 1} ${c.bestValidationAccuracy!.toFixed(4)}  iteration ${c.iteration} child ${c.childIndex}  `
+      + `${c.paramCount} params  ${describeArchitecture(c.architecture)}\n`);
+  }
+  out.write(`  architecture JSON of #1: ${JSON.stringify(best[0]!.architecture)}\n`);
+}
+
+export async function searchStatus(client: Client, searchId: string): Promise<unknown> {
+  const handle = client.workflow.getHandle(parseSearchId(searchId));
+  const description = await handle.describe();
+  const progress = description.status.name === 'RUNNING' ? await handle.query(progressQuery) : null;
+  return { searchId, status: description.status.name, progress };
+}
+
+export async function openForQueries(runtime: RuntimeConfig): Promise<Db> {
+  return openDatabase(runtime, 2);
+}

@@ -1,0 +1,25 @@
+// Parsing a search config at an edge (CLI, worker, workflow input) into the typed value, with one
+// readable message naming every problem. Pure: safe to call from workflow code.
+import { z } from 'zod';
+import { InvalidConfigError } from '../errors';
+import { SearchConfig } from './search-config';
+
+export function parseSearchConfig(input: unknown): SearchConfig {
+  const parsed = SearchConfig.safeParse(input ?? {});
+  if (!parsed.success) throw new InvalidConfigError(`invalid search config:\n${z.prettifyError(parsed.error)}`);
+  const config = parsed.data;
+  const { schedule } = config;
+  if (schedule.startLayers > schedule.maxLayers) {
+    throw new InvalidConfigError(`invalid search config: schedule.startLayers (${schedule.startLayers}) exceeds schedule.maxLayers (${schedule.maxLayers})`);
+  }
+  return config;
+}
+
+/** Search ids appear in SQL rows, workflow ids and file names: keep them to a safe alphabet. */
+export const SearchId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'search id: 1-100 characters of letters, digits, ".", "_" or "-", starting with a letter or digit');
+
+export function parseSearchId(input: unknown): string {
+  const parsed = SearchId.safeParse(input);
+  if (!parsed.success) throw new InvalidConfigError(`invalid search id ${JSON.stringify(input)}: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}

@@ -1,0 +1,147 @@
+// The runtime (operational) config: where Temporal and PostgreSQL are, which task queues the workers
+// poll, where data lives, which tfjs backend trains. Read once at the edge from temporal.yaml and env.
+// Not the search config (config/search-config.ts): nothing here is about the algorithm.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { InvalidConfigError } from '../errors';
+
+const Port = z.number().int().min(1).max(65535);
+const HostPort = z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233');
+const QueueName = z.string().min(1);
+export const Backend = z.enum(['cpu', 'gpu']);
+export type Backend = z.infer<typeof Backend>;
+
+export const TaskQueues = z.strictObject({
+  controller: QueueName.default('nas-controller'),
+  /** One training queue per device kind; a worker polls the one of its backend. */
+  training: z.strictObject({
+    cpu: QueueName.default('nas-train-cpu'),
+    gpu: QueueName.default('nas-train-gpu'),
+  }).prefault({}),
+});
+export type TaskQueues = z.infer<typeof TaskQueues>;
+
+/** temporal.yaml, as written by people: every key optional, unknown keys are typos. */
+export const RuntimeFile = z.strictObject({
+  temporal: z.strictObject({
+    mode: z.enum(['dev', 'cluster']).default('dev'),
+    address: HostPort.default('127.0.0.1:7233'),
+    namespace: z.string().min(1).default('default'),
+    uiPort: Port.default(8233),
+    taskQueues: TaskQueues.prefault({}),
+  }).prefault({}),
+  postgres: z.strictObject({ port: Port.default(54329) }).prefault({}),
+  training: z.strictObject({
+    backend: Backend.default('cpu'),
+    concurrency: z.number().int().positive().default(1),
+  }).prefault({}),
+});
+export type RuntimeFile = z.infer<typeof RuntimeFile>;
+
+/** The environment variables we read; empty values count as unset. */
+export const RuntimeEnv = z.object({
+  NAS_HOME: z.string().min(1).optional(),
+  NAS_BACKEND: Backend.optional(),
+  NAS_TRAIN_CONCURRENCY: z.coerce.number().int().positive().optional(),
+  TEMPORAL_ADDRESS: HostPort.optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).optional(),
+  TEMPORAL_CLI: z.string().min(1).optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+});
+export type RuntimeEnv = z.infer<typeof RuntimeEnv>;
+
+export type TemporalRuntime = {
+  /** dev: `nas dev up` starts a local dev server at `address`; cluster: connect only. */
+  mode: 'dev' | 'cluster';
+  address: string;
+  namespace: string;
+  uiPort: number;
+  taskQueues: TaskQueues;
+  /** TEMPORAL_CLI: the `temporal` binary to run the dev server with (else PATH, else <home>/tools). */
+  cli?: string;
+};
+/** embedded: dev/postgres.ts runs a server on 127.0.0.1:port; external: DATABASE_URL, start nothing. */
+export type DatabaseRuntime = { mode: 'embedded'; port: number } | { mode: 'external'; url: string };
+
+export type RuntimeConfig = {
+  /** NAS_HOME: the data folder (servers' state, caches, tools, logs). */
+  home: string;
+  temporal: TemporalRuntime;
+  database: DatabaseRuntime;
+  training: { backend: Backend; concurrency: number; taskQueue: string };
+};
+
+/** The folder holding package.json above this file (works from the source and from dist/). */
+export function repoRoot(from: string = __dirname): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
+
+export function loadRuntimeConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  yamlPath?: string,
+): RuntimeConfig {
+  const file = yamlPath ?? path.join(repoRoot(), 'temporal.yaml');
+  const parsedFile = parseWith(RuntimeFile, readYaml(file, yamlPath !== undefined), file);
+  const parsedEnv = parseWith(RuntimeEnv, setVariables(env), 'environment');
+  return combine(parsedFile, parsedEnv);
+}
+
+/** The default file may be absent (all defaults); a path the caller named must exist. */
+function readYaml(file: string, required: boolean): unknown {
+  if (!fs.existsSync(file)) {
+    if (required) throw new InvalidConfigError(`runtime config ${file} does not exist`);
+    return {};
+  }
+  try {
+    return parseYaml(fs.readFileSync(file, 'utf8')) ?? {};
+  } catch (err) {
+    throw new InvalidConfigError(`${file} is not valid YAML: ${(err as Error).message}`);
+  }
+}
+
+function parseWith<T extends z.ZodType>(schema: T, input: unknown, source: string): z.infer<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    throw new InvalidConfigError(`invalid runtime config in ${source}:\n${z.prettifyError(result.error)}`);
+  }
+  return result.data;
+}
+
+function setVariables(env: NodeJS.ProcessEnv): Record<string, string> {
+  const keys = Object.keys(RuntimeEnv.shape);
+  return Object.fromEntries(keys.flatMap((k) => (env[k] ? [[k, env[k]]] : [])));
+}
+
+/**
+ * Env wins over the file; TEMPORAL_ADDRESS means someone else runs Temporal, DATABASE_URL Postgres.
+ * NAS_HOME is env-only, like in the setup/*.sh scripts, so both always agree on the data folder.
+ */
+function combine(file: RuntimeFile, env: RuntimeEnv): RuntimeConfig {
+  const backend = env.NAS_BACKEND ?? file.training.backend;
+  const { taskQueues } = file.temporal;
+  const home = path.resolve(env.NAS_HOME ?? path.join(repoRoot(), '.nas'));
+  return {
+    home,
+    temporal: {
+      mode: env.TEMPORAL_ADDRESS ? 'cluster' : file.temporal.mode,
+      address: env.TEMPORAL_ADDRESS ?? file.temporal.address,
+      namespace: env.TEMPORAL_NAMESPACE ?? file.temporal.namespace,
+      uiPort: file.temporal.uiPort,
+      taskQueues,
+      cli: env.TEMPORAL_CLI,
+    },
+    database: env.DATABASE_URL
+      ? { mode: 'external', url: env.DATABASE_URL }
+      : { mode: 'embedded', port: file.postgres.port },
+    training: {
+      backend,
+      concurrency: env.NAS_TRAIN_CONCURRENCY ?? file.training.concurrency,
+      taskQueue: taskQueues.training[backend],
+    },
+  };
+}

@@ -1,0 +1,62 @@
+// The entry point the trainer calls: reads the configured source, splits it with the search seed and
+// resizes it if asked, caching the result per (config, seed) for the life of the process so a training
+// worker loads once and trains many children. It does not validate the config (done once at the edge).
+import { resolve } from 'node:path';
+import type { Tf } from '../backend/tf';
+import type { DataConfig } from '../config/search-config';
+import { readCifar10 } from './cifar10';
+import { type ImageDataset, type RawDataset, resizeImages, splitDataset } from './dataset';
+import { readIdx } from './idx';
+import { readEmbeddedMnist } from './mnist-embedded';
+
+const cache = new Map<string, Promise<ImageDataset>>();
+
+/**
+ * The data set for `config` split with `seed`. Every call with the same (config, seed) in this process
+ * gets the same object, so callers must treat its arrays as read-only. A failed load is not cached:
+ * fixing the folder and retrying works without restarting the worker.
+ */
+export function loadDataset(tf: Tf, config: DataConfig, seed: number): Promise<ImageDataset> {
+  const key = cacheKey(config, seed);
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const loading = load(tf, config, seed);
+  cache.set(key, loading);
+  loading.catch(() => {
+    if (cache.get(key) === loading) cache.delete(key);
+  });
+  return loading;
+}
+
+/** Forgets every loaded data set (their memory is freed once no caller holds them). */
+export function clearDatasetCache(): void {
+  cache.clear();
+}
+
+async function load(tf: Tf, config: DataConfig, seed: number): Promise<ImageDataset> {
+  const dataset = splitDataset(await readSource(config), config, seed);
+  const size = config.imageSize;
+  if (size === undefined || (size === dataset.height && size === dataset.width)) return dataset;
+  return {
+    ...dataset,
+    train: resizeImages(tf, dataset.train, dataset, size),
+    valid: resizeImages(tf, dataset.valid, dataset, size),
+    test: resizeImages(tf, dataset.test, dataset, size),
+    height: size,
+    width: size,
+  };
+}
+
+async function readSource(config: DataConfig): Promise<RawDataset> {
+  switch (config.source) {
+    case 'mnist': return readEmbeddedMnist();
+    case 'idx': return readIdx(config.path);
+    case 'cifar10': return readCifar10(config.path);
+  }
+}
+
+/** Everything that changes the result; relative paths are resolved so two spellings share an entry. */
+function cacheKey(config: DataConfig, seed: number): string {
+  const path = config.source === 'mnist' ? null : resolve(config.path);
+  return JSON.stringify([config.source, path, config.trainSize, config.validSize, config.testSize, config.imageSize ?? null, seed]);
+}

@@ -1,0 +1,20 @@
+// Both dev servers at once, for `nas dev up` / `nas dev down` and for tests: PostgreSQL and Temporal,
+// each started only when the runtime config says nobody else runs it. Not a process supervisor.
+import type { RuntimeConfig } from '../config/runtime';
+import { ensurePostgres, stopPostgres } from './postgres';
+import { ensureTemporal, stopTemporal } from './temporal';
+
+export { ensurePostgres, stopPostgres, postgresPaths, postgresUrl } from './postgres';
+export { ensureTemporal, stopTemporal, temporalPaths, NAS_SEARCH_ATTRIBUTES } from './temporal';
+
+export type DevServers = { databaseUrl: string; temporalAddress: string };
+
+export async function ensureDevServers(runtime: RuntimeConfig): Promise<DevServers> {
+  const [databaseUrl, temporalAddress] = await Promise.all([ensurePostgres(runtime), ensureTemporal(runtime)]);
+  return { databaseUrl, temporalAddress };
+}
+
+/** Stops what this NAS_HOME started; servers given by DATABASE_URL / TEMPORAL_ADDRESS are left alone. */
+export async function stopDevServers(runtime: RuntimeConfig): Promise<void> {
+  await Promise.all([stopPostgres(runtime), stopTemporal(runtime)]);
+}

@@ -1,0 +1,75 @@
+// Searches and their initial controller state: creating a search writes the search row, the
+// parameter shards (initial parameters, empty Adam slots) and the baseline in one transaction.
+import type { PoolClient } from 'pg';
+import type { SearchConfig } from '../config/search-config';
+import { InvalidConfigError, NotFoundError } from '../errors';
+import { emptySlots } from '../reinforce/adam';
+import { type Db, toBytes, withTransaction } from './db';
+
+export type SearchStatus = 'running' | 'paused' | 'stopped' | 'completed' | 'failed';
+
+export interface SearchRow {
+  id: string;
+  spaceKind: string;
+  config: SearchConfig;
+  status: SearchStatus;
+  createdAt: Date;
+}
+
+/** Contiguous, near-equal slices of a vector of `size` values over `shards` shards. */
+export function shardRanges(size: number, shards: number): { start: number; size: number }[] {
+  const count = Math.max(1, Math.min(shards, size));
+  return Array.from({ length: count }, (_, s) => {
+    const start = Math.floor((s * size) / count);
+    return { start, size: Math.floor(((s + 1) * size) / count) - start };
+  });
+}
+
+/**
+ * Creates the search if it does not exist (idempotent). An existing search with another config is
+ * an error rather than a silent reuse, so a typo'd id cannot continue someone else's search.
+ */
+export async function createSearch(pool: Db, id: string, config: SearchConfig, initial: Float32Array, shards: number, replicas: number): Promise<{ created: boolean }> {
+  return withTransaction(pool, async (client) => {
+    const inserted = await client.query(
+      `INSERT INTO searches (id, space_kind, config) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`,
+      [id, config.space.kind, JSON.stringify(config)],
+    );
+    if (inserted.rowCount === 0) {
+      const same = await client.query('SELECT config = $2::jsonb AS same FROM searches WHERE id = $1', [id, JSON.stringify(config)]);
+      if (!same.rows[0]?.same) throw new InvalidConfigError(`search "${id}" already exists with a different config; choose another search id`);
+      return { created: false };
+    }
+    await insertShards(client, id, initial, shards);
+    for (let replica = 0; replica < replicas; replica++) {
+      await client.query('INSERT INTO baselines (search_id, replica) VALUES ($1, $2)', [id, replica]);
+    }
+    return { created: true };
+  });
+}
+
+async function insertShards(client: PoolClient, id: string, initial: Float32Array, shards: number): Promise<void> {
+  for (const [shard, range] of shardRanges(initial.length, shards).entries()) {
+    const slots = emptySlots(range.size);
+    await client.query(
+      `INSERT INTO parameter_shards (search_id, shard, start_index, size, params, adam_m, adam_v)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [id, shard, range.start, range.size, toBytes(initial.subarray(range.start, range.start + range.size)), toBytes(slots.m), toBytes(slots.v)],
+    );
+  }
+}
+
+export async function getSearch(pool: Db, id: string): Promise<SearchRow> {
+  const { rows } = await pool.query('SELECT id, space_kind, config, status, created_at FROM searches WHERE id = $1', [id]);
+  const row = rows[0];
+  if (!row) throw new NotFoundError(`no search with id "${id}"`);
+  return { id: row.id, spaceKind: row.space_kind, config: row.config, status: row.status, createdAt: row.created_at };
+}
+
+export async function setSearchStatus(pool: Db, id: string, status: SearchStatus): Promise<void> {
+  const finished = status === 'completed' || status === 'stopped' || status === 'failed';
+  await pool.query(
+    `UPDATE searches SET status = $2, updated_at = now(), finished_at = CASE WHEN $3 THEN now() ELSE NULL END WHERE id = $1`,
+    [id, status, finished],
+  );
+}

@@ -1,0 +1,186 @@
+// Trains one child network and measures its reward (Zoph & Le 2017, section 4.1). Not the activity
+// around it (heartbeats, retries and storage belong to the caller, through onEpoch / shouldStop),
+// and not data loading: `data` arrives in memory.
+import type { LayersModel, Optimizer, Scalar, Tensor, Tensor1D, Tensor4D, Variable } from '@tensorflow/tfjs';
+import type { Tf } from '../backend/tf';
+import { buildCnn, countParams, trainableVariables } from '../child/cnn-builder';
+import type { ChildTrainingConfig } from '../config/search-config';
+import { InvalidDatasetError } from '../errors';
+import type { CnnArchitecture } from '../space/cnn';
+import { ChildCancelledError } from './child-cancelled-error';
+import { childReward } from './reward';
+import { seededRandom, shuffledIndices } from './seeded-random';
+import type { DataSplit, TrainingData } from './training-data';
+
+export interface TrainChildOptions {
+  arch: CnnArchitecture;
+  data: TrainingData;
+  training: ChildTrainingConfig;
+  seed: number;
+  /** Awaited after every epoch; `epoch` indexes validationAccuracies, `loss` is the epoch's mean. */
+  onEpoch?: (epoch: number, validationAccuracy: number, loss: number) => void | Promise<void>;
+  /** Polled between batches; true aborts with ChildCancelledError. */
+  shouldStop?: () => boolean;
+}
+
+export interface ChildResult {
+  status: 'succeeded' | 'failed';
+  validationAccuracies: number[];
+  reward: number;
+  paramCount: number;
+  seconds: number;
+  error?: string;
+}
+
+/** Validation batches are larger than training ones: no gradients are kept. */
+const EVAL_BATCH = 256;
+
+/** Tensors of one split, built once per call and sliced per batch. */
+interface SplitTensors { images: Tensor4D; labels: Tensor1D; count: number }
+
+interface Training {
+  tf: Tf;
+  model: LayersModel;
+  optimizer: Optimizer;
+  variables: Variable[];
+  numClasses: number;
+  batchSize: number;
+  shouldStop?: () => boolean;
+}
+
+/**
+ * Trains `arch` on `data.train` for `training.epochs` epochs and validates on `data.valid` after
+ * each. A non-finite loss ends training with status 'failed' and reward 0 (it does not throw).
+ * Throws InvalidArchitectureError (cannot build), InvalidDatasetError, or ChildCancelledError.
+ */
+export async function trainChild(tf: Tf, options: TrainChildOptions): Promise<ChildResult> {
+  const { arch, data, training, seed } = options;
+  const started = performance.now();
+  checkSplit(data, data.train, 'train');
+  checkSplit(data, data.valid, 'valid');
+  const model = buildCnn(tf, arch, data, data.numClasses, seed);
+  const { optimizer, dispose: disposeOptimizer } = childOptimizer(tf, training);
+  const tensors: Tensor[] = [];
+  try {
+    const train = splitTensors(tf, data, data.train, tensors);
+    const valid = splitTensors(tf, data, data.valid, tensors);
+    const run: Training = {
+      tf, model, optimizer, variables: trainableVariables(tf, model),
+      numClasses: data.numClasses, batchSize: training.batchSize, shouldStop: options.shouldStop,
+    };
+    const random = seededRandom(seed);
+    const validationAccuracies: number[] = [];
+    const result = (status: ChildResult['status'], reward: number, error?: string): ChildResult => ({
+      status, validationAccuracies, reward, paramCount: countParams(model),
+      seconds: (performance.now() - started) / 1000, ...(error === undefined ? {} : { error }),
+    });
+    for (let epoch = 0; epoch < training.epochs; epoch++) {
+      const loss = await trainEpoch(run, train, shuffledIndices(train.count, random));
+      if (!Number.isFinite(loss.value)) {
+        return result('failed', 0, `non-finite training loss (${loss.value}) at epoch ${epoch}, batch ${loss.batches}`);
+      }
+      const accuracy = validationAccuracy(run, valid);
+      validationAccuracies.push(accuracy);
+      await options.onEpoch?.(epoch, accuracy, loss.value);
+    }
+    return result('succeeded', childReward(validationAccuracies, training.rewardWindow, training.rewardExponent));
+  } finally {
+    model.dispose();
+    disposeOptimizer();
+    tf.dispose(tensors);
+  }
+}
+
+/** One pass over `order`; returns the mean loss, or the first non-finite batch loss. */
+async function trainEpoch(run: Training, train: SplitTensors, order: Int32Array): Promise<{ value: number; batches: number }> {
+  const { tf, model, optimizer, variables, numClasses, batchSize } = run;
+  let total = 0;
+  let batches = 0;
+  for (let start = 0; start < order.length; start += batchSize) {
+    if (run.shouldStop?.()) throw new ChildCancelledError(`child training cancelled after ${batches} batches of this epoch`);
+    const batch = order.subarray(start, start + batchSize);
+    const cost = tf.tidy(() => {
+      const index = tf.tensor1d(batch, 'int32'); // [batch]
+      const images = tf.gather(train.images, index); // [batch, h, w, c]
+      const targets = tf.oneHot(tf.gather(train.labels, index), numClasses); // [batch, classes]
+      const loss = optimizer.minimize(() => crossEntropy(tf, forward(tf, model, images, true), targets), true, variables);
+      if (!loss) throw new Error('optimizer.minimize returned no cost');
+      return loss; // []
+    });
+    const value = cost.dataSync()[0]!;
+    cost.dispose();
+    batches++;
+    if (!Number.isFinite(value)) return { value, batches };
+    total += value * batch.length;
+    // Let the event loop run between batches: heartbeats flush and cancellation can arrive.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return { value: total / order.length, batches };
+}
+
+/** Fraction of the validation split classified correctly, batch norm in inference mode. */
+function validationAccuracy(run: Training, valid: SplitTensors): number {
+  const { tf, model } = run;
+  let correct = 0;
+  for (let start = 0; start < valid.count; start += EVAL_BATCH) {
+    const size = Math.min(EVAL_BATCH, valid.count - start);
+    const hits = tf.tidy(() => {
+      const images = tf.slice(valid.images, [start, 0, 0, 0], [size, -1, -1, -1]); // [size, h, w, c]
+      const predicted = tf.argMax(forward(tf, model, images, false), -1); // [size]
+      const labels = tf.slice(valid.labels, [start], [size]); // [size]
+      return tf.sum(tf.cast(tf.equal(predicted, labels), 'int32')); // []
+    });
+    correct += hits.dataSync()[0]!;
+    hits.dispose();
+  }
+  return correct / valid.count;
+}
+
+function forward(tf: Tf, model: LayersModel, images: Tensor, training: boolean): Tensor {
+  const output = model.apply(images, { training });
+  if (output instanceof tf.Tensor) return output; // [batch, classes]
+  throw new Error('the child model must have one tensor output');
+}
+
+/** Mean cross-entropy of softmax outputs; the epsilon keeps log(0) finite while NaN still propagates. */
+function crossEntropy(tf: Tf, probabilities: Tensor, targets: Tensor): Scalar {
+  return tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.log(tf.add(probabilities, 1e-7))), -1))).asScalar(); // []
+}
+
+/**
+ * The child's optimizer and a dispose that frees all it holds: tfjs 4.22's MomentumOptimizer.dispose
+ * skips SGDOptimizer.dispose, leaking its learning-rate scalar, so the base class's runs too.
+ */
+function childOptimizer(tf: Tf, training: ChildTrainingConfig): { optimizer: Optimizer; dispose: () => void } {
+  if (training.optimizer === 'adam') {
+    const adam = tf.train.adam(training.learningRate);
+    return { optimizer: adam, dispose: () => adam.dispose() };
+  }
+  const momentum = tf.train.momentum(training.learningRate, training.momentum, true); // section 4.1: Nesterov momentum
+  return {
+    optimizer: momentum,
+    dispose: () => {
+      momentum.dispose();
+      tf.SGDOptimizer.prototype.dispose.call(momentum);
+    },
+  };
+}
+
+function splitTensors(tf: Tf, data: TrainingData, split: DataSplit, keep: Tensor[]): SplitTensors {
+  const images = tf.tensor4d(split.images, [split.count, data.height, data.width, data.channels]); // [count, h, w, c]
+  keep.push(images);
+  const labels = tf.tensor1d(split.labels, 'int32'); // [count]
+  keep.push(labels);
+  return { images, labels, count: split.count };
+}
+
+function checkSplit(data: TrainingData, split: DataSplit, name: string): void {
+  const pixels = data.height * data.width * data.channels;
+  if (!Number.isInteger(split.count) || split.count < 1) throw new InvalidDatasetError(`${name} split has ${split.count} images; need at least 1`);
+  if (split.images.length !== split.count * pixels) {
+    throw new InvalidDatasetError(`${name} split: ${split.images.length} pixel values for ${split.count} images of ${data.height}x${data.width}x${data.channels}`);
+  }
+  if (split.labels.length !== split.count) throw new InvalidDatasetError(`${name} split: ${split.labels.length} labels for ${split.count} images`);
+  const bad = split.labels.findIndex((label) => label < 0 || label >= data.numClasses);
+  if (bad >= 0) throw new InvalidDatasetError(`${name} split: label ${split.labels[bad]} at ${bad} is outside 0..${data.numClasses - 1}`);
+}

@@ -1,0 +1,3 @@
+// The workflows this project registers; the worker bundles this file.
+export { nasSearch } from './nas-search';
+export * from './messages';
