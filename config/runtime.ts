@@ -87,7 +87,7 @@ export function loadRuntimeConfig(
 ): RuntimeConfig {
   const file = yamlPath ?? path.join(repoRoot(), 'temporal.yaml');
   const parsedFile = parseWith(RuntimeFile, readYaml(file, yamlPath !== undefined), file);
-  const parsedEnv = parseWith(RuntimeEnv, setVariables(env), 'environment');
+  const parsedEnv = parseWith(RuntimeEnv, presentVariables(env), 'environment');
   return combine(parsedFile, parsedEnv);
 }
 
@@ -112,7 +112,7 @@ function parseWith<T extends z.ZodType>(schema: T, input: unknown, source: strin
   return result.data;
 }
 
-function setVariables(env: NodeJS.ProcessEnv): Record<string, string> {
+function presentVariables(env: NodeJS.ProcessEnv): Record<string, string> {
   const keys = Object.keys(RuntimeEnv.shape);
   return Object.fromEntries(keys.flatMap((k) => (env[k] ? [[k, env[k]]] : [])));
 }

@@ -30,6 +30,16 @@ function unpack(tf: Tf, layout: ParameterLayout, flat: Tensor): Map<string, Tens
   return new Map(layout.slots.map((s) => [s.name, tf.reshape(tf.slice(flat, s.offset, s.size), [...s.shape])]));
 }
 
+/**
+ * Section 3.3: P(layer j feeds layer i) = sigmoid(vᵀ tanh(W_prev·h_j + W_curr·h_i)); this returns
+ * the logits vᵀ tanh(...) for every earlier layer j, given W_prev·h_j [m, j, H] and W_curr·h_i [m, H].
+ */
+export function anchorLogits(tf: Tf, prevProjected: Tensor, currentProjected: Tensor, v: Tensor): Tensor {
+  const [m, layers, hidden] = prevProjected.shape as [number, number, number];
+  const scores = tf.tanh(tf.add(prevProjected, tf.expandDims(currentProjected, 1))); // [m, j, H]
+  return tf.reshape(tf.matMul(tf.reshape(scores, [m * layers, hidden]), v as Tensor2D), [m, layers]); // [m, j]
+}
+
 /** Runs the controller over the steps of a `numLayers`-layer network for a batch of m samples. */
 export function controllerPass(tf: Tf, spec: ControllerSpec, flat: Tensor, numLayers: number, m: number, choose: Chooser): PassResult {
   const w = unpack(tf, spec.layout, flat);
@@ -77,11 +87,9 @@ export function controllerPass(tf: Tf, spec: ControllerSpec, flat: Tensor, numLa
       input = tf.zerosLike(out);
       continue;
     }
-    // Section 3.3: P(layer j feeds layer i) = sigmoid(vᵀ tanh(W_prev·h_j + W_curr·h_i)).
     const current = tf.matMul(out, get('anchor/wCurr') as Tensor2D); // [m, H]
     const prev = tf.stack(anchorPrev.slice(0, layer), 1); // [m, layer, H]
-    const scores = tf.tanh(tf.add(prev, tf.expandDims(current, 1))); // [m, layer, H]
-    const logits = tf.div(tf.reshape(tf.matMul(tf.reshape(scores, [m * layer, hidden]), get('anchor/v') as Tensor2D), [m, layer]), temperature);
+    const logits = tf.div(anchorLogits(tf, prev, current, get('anchor/v')), temperature); // [m, layer]
     const step = steps.find((s) => s.kind === 'anchor' && s.layer === layer)!;
     const bits = tf.cast(choose(step, index++, tf.sigmoid(logits)), 'float32'); // [m, layer]
     tokens.push(bits);
