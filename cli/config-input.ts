@@ -9,12 +9,14 @@ import { InvalidConfigError } from '../errors';
 
 type Json = Record<string, unknown>;
 
-export function searchConfigFrom(options: { preset?: string; file?: string; set?: readonly string[] }): { input: SearchConfigInput; config: SearchConfig } {
+export function searchConfigFrom(options: { preset?: string; file?: string; set?: readonly string[]; trainingTaskQueue?: string }): { input: SearchConfigInput; config: SearchConfig } {
   const presetName = options.preset ?? 'digits';
   if (!(presetName in PRESETS)) throw new InvalidConfigError(`unknown preset "${presetName}" (known: ${Object.keys(PRESETS).join(', ')})`);
   let input: Json = structuredClone(PRESETS[presetName as PresetName]) as Json;
   if (options.file) input = merge(input, readConfigFile(options.file));
   for (const assignment of options.set ?? []) input = merge(input, fromAssignment(assignment));
+  // Children go to the queue this deployment's training workers poll, unless the config names one.
+  if (input.trainingTaskQueue === undefined && options.trainingTaskQueue) input.trainingTaskQueue = options.trainingTaskQueue;
   return { input: input as SearchConfigInput, config: parseSearchConfig(input) };
 }
 

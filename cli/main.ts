@@ -40,11 +40,11 @@ async function main(argv: string[]): Promise<number> {
     if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidConfigError(`--${name} must be a positive whole number, got "${v}"`);
     return Number(v);
   };
-  const configOptions = () => searchConfigFrom({ preset: str('preset'), file: str('config'), set: args.flags.set as string[] | undefined });
 
   if (command === 'search' && (sub === 'run' || sub === 'start')) {
-    const { input, config } = configOptions(); // validated before anything starts
     const runtime = loadRuntimeConfig();
+    // Validated before anything is started or written.
+    const { input, config } = searchConfigFrom({ preset: str('preset'), file: str('config'), set: args.flags.set as string[] | undefined, trainingTaskQueue: runtime.training.taskQueue });
     if (sub === 'run') {
       const result = await runSearch(runtime, { searchId: str('id'), input, config, trainingWorkers: int('workers') }, process.stdout);
       process.stdout.write(`search ${result.searchId} ${result.status}: ${result.childrenDone} children in ${result.iterations} iterations, `

@@ -43,6 +43,8 @@ export type RuntimeFile = z.infer<typeof RuntimeFile>;
 /** The environment variables we read; empty values count as unset. */
 export const RuntimeEnv = z.object({
   NAS_HOME: z.string().min(1).optional(),
+  /** Another runtime file than <repo>/temporal.yaml (tests, several deployments on one machine). */
+  NAS_RUNTIME_CONFIG: z.string().min(1).optional(),
   NAS_BACKEND: Backend.optional(),
   NAS_TRAIN_CONCURRENCY: z.coerce.number().int().positive().optional(),
   TEMPORAL_ADDRESS: HostPort.optional(),
@@ -85,8 +87,9 @@ export function loadRuntimeConfig(
   env: NodeJS.ProcessEnv = process.env,
   yamlPath?: string,
 ): RuntimeConfig {
-  const file = yamlPath ?? path.join(repoRoot(), 'temporal.yaml');
-  const parsedFile = parseWith(RuntimeFile, readYaml(file, yamlPath !== undefined), file);
+  const named = yamlPath ?? (env.NAS_RUNTIME_CONFIG || undefined);
+  const file = named ?? path.join(repoRoot(), 'temporal.yaml');
+  const parsedFile = parseWith(RuntimeFile, readYaml(file, named !== undefined), file);
   const parsedEnv = parseWith(RuntimeEnv, presentVariables(env), 'environment');
   return combine(parsedFile, parsedEnv);
 }

@@ -1,0 +1,123 @@
+// The activities' idempotency against a real PostgreSQL: a retried sample returns the same batch,
+// a finished child is not retrained, an update lands exactly once even when two attempts race,
+// and the same seed gives the same samples and parameters. Temporal itself is in test/workflows/.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createControllerActivities, createTrainingActivities, type ChildOutcome } from '../../activities';
+import { loadTf } from '../../backend/tf';
+import type { SearchConfigInput } from '../../config/search-config';
+import type { ImageDataset } from '../../data/dataset';
+import { NotFoundError } from '../../errors';
+import { finishChild, getChild, iterationChildren } from '../../store/children';
+import { pullParameters } from '../../store/parameters';
+import { createTestDatabase, type TestDatabase } from '../support/servers';
+
+const tf = loadTf('cpu');
+let db: TestDatabase;
+before(async () => { db = await createTestDatabase('acts'); });
+after(async () => { await db?.drop(); });
+
+const config: SearchConfigInput = {
+  seed: 5,
+  space: { kind: 'cnn', filterHeights: [1, 3], filterWidths: [1, 3], filters: [2, 4] },
+  schedule: { startLayers: 2, addLayers: 1, everyChildren: 4, maxLayers: 4 },
+  child: { epochs: 4, batchSize: 8, optimizer: 'adam', learningRate: 0.05 },
+  budget: { childrenPerIteration: 2, maxChildren: 8 },
+};
+
+/** 4x4 single-channel images whose class is which half is bright: learnable in a few epochs. */
+function tinyData(): ImageDataset {
+  const split = (count: number) => {
+    const images = new Float32Array(count * 16);
+    const labels = new Int32Array(count);
+    for (let n = 0; n < count; n++) {
+      labels[n] = n % 2;
+      for (let p = 0; p < 16; p++) images[n * 16 + p] = (p < 8) === (n % 2 === 0) ? 1 : 0;
+    }
+    return { images, labels, count };
+  };
+  return { train: split(64), valid: split(16), test: split(0), numClasses: 2, height: 4, width: 4, channels: 1 };
+}
+
+const controller = () => createControllerActivities({ pool: db.pool, tf });
+const training = () => createTrainingActivities({ pool: db.pool, tf, workerIdentity: 'test', loadData: async () => tinyData() });
+
+async function rewardAll(searchId: string, iteration: number, rewards: number[]): Promise<void> {
+  for (const [childIndex, reward] of rewards.entries()) {
+    const key = { searchId, replica: 0, iteration, childIndex };
+    const child = await getChild(db.pool, key);
+    await finishChild(db.pool, key, child.id, { status: 'succeeded', validationAccuracies: [Math.cbrt(reward)], reward, paramCount: 1, trainingSeconds: 0, worker: 'test' });
+  }
+}
+
+test('a retried sample returns the same batch; the depth follows the schedule', async () => {
+  const acts = controller();
+  await acts.startSearch({ searchId: 'a', config });
+  await acts.startSearch({ searchId: 'a', config });
+  const key = { searchId: 'a', replica: 0, iteration: 0, count: 2, childrenBefore: 0 };
+  const first = await acts.sampleArchitectures(key);
+  const again = await controller().sampleArchitectures(key); // a fresh worker process, as after a crash
+  assert.deepEqual(again, first);
+  assert.equal(first.numLayers, 2);
+  assert.equal((await iterationChildren(db.pool, 'a', 0, 0)).length, 2);
+  const later = await acts.sampleArchitectures({ ...key, iteration: 1, childrenBefore: 4 });
+  assert.equal(later.numLayers, 3);
+});
+
+test('trainChild trains once, heartbeats, and a retry returns the stored result', async () => {
+  const env = new MockActivityEnvironment();
+  const heartbeats: unknown[] = [];
+  env.on('heartbeat', (d: unknown) => heartbeats.push(d));
+  const key = { searchId: 'a', replica: 0, iteration: 0, childIndex: 0 };
+  const n = tf.memory().numTensors;
+  const first = (await env.run(training().trainChild, key)) as ChildOutcome;
+  assert.equal(first.reused, false);
+  assert.ok(first.bestAccuracy !== null && first.bestAccuracy > 0.5, `accuracy ${first.bestAccuracy}`);
+  assert.ok(Math.abs(first.reward - first.bestAccuracy ** 3) < 1e-9, 'reward = accuracy³');
+  assert.ok(heartbeats.some((h) => (h as { epoch?: number } | undefined)?.epoch === 3), 'heartbeats after each epoch');
+  const second = (await env.run(training().trainChild, key)) as ChildOutcome;
+  assert.equal(second.reused, true);
+  assert.equal(second.reward, first.reward);
+  assert.equal((await getChild(db.pool, key)).attempts, 1);
+  assert.equal(tf.memory().numTensors, n, 'no tensor leaks across a child');
+});
+
+test('an update needs every reward, then lands exactly once even when two attempts race', async () => {
+  const acts = controller();
+  await assert.rejects(acts.applyReinforceUpdate({ searchId: 'a', replica: 0, iteration: 1 }), NotFoundError);
+  await rewardAll('a', 1, [0.1, 0.3]);
+  const [one, two] = await Promise.all([
+    acts.applyReinforceUpdate({ searchId: 'a', replica: 0, iteration: 1 }),
+    controller().applyReinforceUpdate({ searchId: 'a', replica: 0, iteration: 1 }),
+  ]);
+  assert.deepEqual(one, two);
+  const three = await acts.applyReinforceUpdate({ searchId: 'a', replica: 0, iteration: 1 });
+  assert.deepEqual(three, one);
+  assert.deepEqual(one.parameterVersionsAfter, [1]);
+  assert.equal(one.baselineBefore, 0.2);
+  assert.ok(Math.abs(one.baselineAfter - (0.95 * (0.95 * 0.2 + 0.05 * 0.1) + 0.05 * 0.3)) < 1e-12);
+  assert.deepEqual((await pullParameters(db.pool, 'a')).versions, [1]);
+  const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM updates WHERE search_id = $1', ['a']);
+  assert.equal(rows[0].n, 1);
+  const baseline = await db.pool.query('SELECT rewards_seen FROM baselines WHERE search_id = $1', ['a']);
+  assert.equal(Number(baseline.rows[0].rewards_seen), 2);
+});
+
+test('the same seed, config and rewards give the same samples and the same parameters', async () => {
+  const run = async (searchId: string) => {
+    const acts = controller();
+    await acts.startSearch({ searchId, config });
+    const batches = [];
+    for (let iteration = 0; iteration < 3; iteration++) {
+      batches.push(await acts.sampleArchitectures({ searchId, replica: 0, iteration, count: 2, childrenBefore: iteration * 2 }));
+      await rewardAll(searchId, iteration, [0.1 * (iteration + 1), 0.05]);
+      await acts.applyReinforceUpdate({ searchId, replica: 0, iteration });
+    }
+    return { batches, params: Array.from((await pullParameters(db.pool, searchId)).params) };
+  };
+  const x = await run('seeded-x');
+  const y = await run('seeded-y');
+  assert.deepEqual(y.batches, x.batches);
+  assert.deepEqual(y.params, x.params);
+});

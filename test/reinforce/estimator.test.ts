@@ -1,0 +1,65 @@
+// The REINFORCE gradient (section 3.2) against its definition: the loss is −(1/m)Σ(R_k − b)·log P_k,
+// the gradient matches finite differences of that loss, and a descent step makes the samples with a
+// positive advantage more likely and those with a negative one less likely.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { controllerSpec } from '../../activities/controller';
+import { loadTf } from '../../backend/tf';
+import { parseSearchConfig } from '../../config/parse';
+import { initialParameters } from '../../controller/parameters';
+import { sampleTokens } from '../../controller/sample';
+import { adamStep, emptySlots } from '../../reinforce/adam';
+import { reinforceGradient } from '../../reinforce/estimator';
+
+const tf = loadTf('cpu');
+const spec = controllerSpec(parseSearchConfig({ space: { kind: 'cnn', filterHeights: [1, 3], filterWidths: [1, 3], filters: [8, 16] } }));
+const params = initialParameters(spec.layout, 0.08, 3);
+const depth = 3;
+const samples = sampleTokens(tf, spec, params, depth, 2, 11);
+const scored = [{ tokens: samples[0]!.tokens, advantage: 1 }, { tokens: samples[1]!.tokens, advantage: -0.5 }];
+
+test('loss = −(1/m) Σ_k (R_k − b) log P_k', () => {
+  const { loss, logProbs } = reinforceGradient(tf, spec, params, depth, scored, 0);
+  const expected = -(1 * logProbs[0]! + -0.5 * logProbs[1]!) / 2;
+  assert.ok(Math.abs(loss - expected) < 1e-5, `${loss} vs ${expected}`);
+});
+
+test('the gradient matches central finite differences of the loss', () => {
+  const { gradient } = reinforceGradient(tf, spec, params, depth, scored, 0);
+  const lossAt = (p: Float32Array) => reinforceGradient(tf, spec, p, depth, scored, 0).loss;
+  // The largest few coordinates, where float32 differences are well above rounding noise.
+  const order = Array.from(gradient.keys()).sort((a, b) => Math.abs(gradient[b]!) - Math.abs(gradient[a]!)).slice(0, 4);
+  for (const i of order) {
+    const eps = 1e-2;
+    const up = Float32Array.from(params);
+    const down = Float32Array.from(params);
+    up[i]! += eps;
+    down[i]! -= eps;
+    const numeric = (lossAt(up) - lossAt(down)) / (2 * eps);
+    assert.ok(Math.abs(numeric - gradient[i]!) < 0.05 * Math.abs(gradient[i]!) + 1e-4, `coordinate ${i}: ${numeric} vs ${gradient[i]}`);
+  }
+});
+
+test('zero advantages give a zero gradient; a step moves probability towards the better sample', () => {
+  const zero = reinforceGradient(tf, spec, params, depth, scored.map((s) => ({ ...s, advantage: 0 })), 0);
+  assert.ok(zero.gradient.every((g) => g === 0));
+  const before = reinforceGradient(tf, spec, params, depth, scored, 0);
+  let current = params;
+  let slots = emptySlots(params.length);
+  for (let i = 0; i < 5; i++) {
+    const step = adamStep(current, reinforceGradient(tf, spec, current, depth, scored, 0).gradient, slots, { learningRate: 0.01 });
+    current = step.params;
+    slots = step.slots;
+  }
+  const after = reinforceGradient(tf, spec, current, depth, scored, 0);
+  assert.ok(after.logProbs[0]! > before.logProbs[0]!, 'positive advantage: more likely');
+  assert.ok(after.logProbs[1]! < before.logProbs[1]!, 'negative advantage: less likely');
+});
+
+test('the entropy bonus changes the gradient; no tensors leak', () => {
+  const n = tf.memory().numTensors;
+  const plain = reinforceGradient(tf, spec, params, depth, scored, 0);
+  const bonus = reinforceGradient(tf, spec, params, depth, scored, 0.1);
+  assert.ok(bonus.gradient.some((g, i) => Math.abs(g - plain.gradient[i]!) > 1e-7));
+  assert.equal(tf.memory().numTensors, n);
+});

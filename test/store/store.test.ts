@@ -1,0 +1,84 @@
+// The SQL layer against a real PostgreSQL (a fresh database per file): migrations run once,
+// searches are created idempotently, shards round-trip the parameters, and a finished child is
+// never overwritten. No mocks.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { parseSearchConfig } from '../../config/parse';
+import { InvalidConfigError, NotFoundError } from '../../errors';
+import { emptySlots } from '../../reinforce/adam';
+import { parseArchitecture } from '../../space/architecture';
+import { finishChild, getChild, insertSampledChildren, startTraining } from '../../store/children';
+import { withTransaction } from '../../store/db';
+import { migrate } from '../../store/migrate';
+import { applyGradient, pullParameters } from '../../store/parameters';
+import { createSearch, getSearch, shardRanges } from '../../store/searches';
+import { createTestDatabase, type TestDatabase } from '../support/servers';
+
+let db: TestDatabase;
+before(async () => { db = await createTestDatabase('store'); });
+after(async () => { await db?.drop(); });
+
+const config = parseSearchConfig({});
+const initial = Float32Array.from({ length: 10 }, (_, i) => i / 10 - 0.5);
+
+test('migrations are recorded and applied once', async () => {
+  assert.deepEqual(await migrate(db.pool), []);
+  const { rows } = await db.pool.query('SELECT version, name FROM schema_migrations ORDER BY version');
+  assert.deepEqual(rows.map((r) => r.name), ['001_initial.sql', '002_views.sql']);
+});
+
+test('shard ranges cover the vector contiguously', () => {
+  assert.deepEqual(shardRanges(10, 3), [{ start: 0, size: 3 }, { start: 3, size: 3 }, { start: 6, size: 4 }]);
+  assert.deepEqual(shardRanges(2, 5), [{ start: 0, size: 1 }, { start: 1, size: 1 }]);
+});
+
+test('a search is created once; the same id with another config is refused', async () => {
+  assert.deepEqual(await createSearch(db.pool, 's1', config, initial, 3, 1), { created: true });
+  assert.deepEqual(await createSearch(db.pool, 's1', config, initial, 3, 1), { created: false });
+  const other = parseSearchConfig({ seed: 2 });
+  await assert.rejects(createSearch(db.pool, 's1', other, initial, 3, 1), (e: Error) => e instanceof InvalidConfigError && /already exists with a different config/.test(e.message));
+  assert.equal((await getSearch(db.pool, 's1')).config.seed, 1);
+  await assert.rejects(getSearch(db.pool, 'nope'), NotFoundError);
+  const snapshot = await pullParameters(db.pool, 's1');
+  assert.deepEqual(Array.from(snapshot.params), Array.from(initial));
+  assert.deepEqual(snapshot.versions, [0, 0, 0]);
+});
+
+test('a gradient steps every shard once with Adam and bumps each version', async () => {
+  const gradient = Float32Array.from({ length: 10 }, (_, i) => (i % 2 ? 1 : -1));
+  const versions = await withTransaction(db.pool, (client) => applyGradient(client, 's1', gradient, { learningRate: 0.1 }));
+  assert.deepEqual(versions, { before: [0, 0, 0], after: [1, 1, 1] });
+  const snapshot = await pullParameters(db.pool, 's1');
+  // First Adam step moves each weight by lr·sign(g) (see test/reinforce/math.test.ts).
+  snapshot.params.forEach((p, i) => assert.ok(Math.abs(p - (initial[i]! - 0.1 * gradient[i]!)) < 1e-6));
+  const { rows } = await db.pool.query('SELECT shard, adam_step FROM parameter_shards WHERE search_id = $1 ORDER BY shard', ['s1']);
+  assert.deepEqual(rows.map((r) => r.adam_step), [1, 1, 1]);
+  assert.equal(emptySlots(3).step, 0);
+});
+
+test('a finished child keeps its first result; attempts are counted', async () => {
+  const architecture = parseArchitecture({ kind: 'cnn', layers: [{ filterHeight: 3, filterWidth: 3, filters: 8, stride: 1, inputs: [] }] });
+  await withTransaction(db.pool, (client) => insertSampledChildren(client, 's1', 0, 0, [
+    { childIndex: 0, numLayers: 1, architecture, tokens: [1, 1, 0], logProb: -3, entropy: 3 },
+  ]));
+  // Inserting the same sample again is a no-op (retried sampleArchitectures).
+  await withTransaction(db.pool, (client) => insertSampledChildren(client, 's1', 0, 0, [
+    { childIndex: 0, numLayers: 1, architecture, tokens: [0, 0, 0], logProb: -9, entropy: 9 },
+  ]));
+  const key = { searchId: 's1', replica: 0, iteration: 0, childIndex: 0 };
+  const child = await getChild(db.pool, key);
+  assert.deepEqual(child.tokens, [1, 1, 0]);
+  await startTraining(db.pool, child.id, 'w1');
+  await startTraining(db.pool, child.id, 'w2');
+  const result = { status: 'succeeded' as const, validationAccuracies: [0.5, 0.7], reward: 0.343, paramCount: 100, trainingSeconds: 1, worker: 'w2' };
+  const first = await finishChild(db.pool, key, child.id, result);
+  const second = await finishChild(db.pool, key, child.id, { ...result, reward: 0.9, validationAccuracies: [0.9] });
+  assert.equal(first.reward, 0.343);
+  assert.equal(second.reward, 0.343);
+  assert.equal(second.bestValidationAccuracy, 0.7);
+  assert.equal(second.attempts, 2);
+  await startTraining(db.pool, child.id, 'w3');
+  assert.equal((await getChild(db.pool, key)).status, 'succeeded', 'a late attempt does not reopen a finished child');
+  const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM children WHERE search_id = $1', ['s1']);
+  assert.equal(rows[0].n, 1);
+});

@@ -1,0 +1,94 @@
+// A controller worker and a training worker inside the test process, on task queues of their own,
+// against the test Temporal server and one test database; plus a client to start searches with.
+// Not the worker processes of workers/*.ts and the CLI (kill.test.ts spawns those).
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createControllerActivities, createTrainingActivities } from '../../activities';
+import { loadTf } from '../../backend/tf';
+import { loadDataset } from '../../data/load';
+import type { Db } from '../../store/db';
+import { testServers, uniqueId } from './servers';
+
+export const WORKFLOWS_PATH = require.resolve('../../workflows');
+
+let runtimeInstalled = false;
+
+/** Only errors from the SDK's own logger (an expected workflow failure logs a warning); once per process, before any worker or connection. */
+export function quietTemporalRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** The workflows bundled once per test process: every worker of a file runs the same code. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('ERROR') });
+  return bundle;
+}
+
+export interface SearchWorkers {
+  client: Client;
+  controllerQueue: string;
+  trainingQueue: string;
+  /** Rejects if either worker stops with an error before stop(); race it against a result. */
+  failed: Promise<never>;
+  stop: () => Promise<void>;
+}
+
+export async function startSearchWorkers(pool: Db): Promise<SearchWorkers> {
+  quietTemporalRuntime();
+  const { temporalAddress } = await testServers();
+  const tf = loadTf('cpu');
+  const controllerQueue = uniqueId('ctl');
+  const trainingQueue = uniqueId('train');
+  const native = await NativeConnection.connect({ address: temporalAddress });
+  const controller = await Worker.create({
+    connection: native,
+    taskQueue: controllerQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createControllerActivities({ pool, tf }),
+    maxConcurrentActivityTaskExecutions: 2,
+  });
+  const workerIdentity = `test:${process.pid}:${trainingQueue}`;
+  const training = await Worker.create({
+    connection: native,
+    taskQueue: trainingQueue,
+    identity: workerIdentity,
+    activities: createTrainingActivities({ pool, tf, workerIdentity, loadData: (config, seed) => loadDataset(tf, config, seed) }),
+    maxConcurrentActivityTaskExecutions: 2,
+  });
+  const runs = [controller.run(), training.run()];
+  const failed = Promise.race(runs).then(() => {
+    throw new Error('a test worker stopped before the test ended');
+  });
+  failed.catch(() => undefined); // observed by whoever races it
+  const connection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection });
+  let stopped = false;
+  return {
+    client, controllerQueue, trainingQueue, failed,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      for (const worker of [controller, training]) {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+      }
+      await Promise.allSettled(runs);
+      await connection.close();
+      await native.close();
+    },
+  };
+}
+
+/** Polls `check` every 100 ms until it returns a value; fails after `timeoutMs`, naming `what`. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,79 @@
+// What a search left in PostgreSQL, read straight from the tables users query, for workflow tests to
+// assert on (children, updates, parameter_shards, baselines). Read-only; the store/ functions are
+// what the activities use, and these deliberately do not go through them.
+import type { Db } from '../../store/db';
+
+export interface ChildRecord {
+  iteration: number;
+  childIndex: number;
+  status: string;
+  reward: number | null;
+  attempts: number;
+  tokens: number[];
+  archKey: string;
+}
+
+export async function childRecords(pool: Db, searchId: string): Promise<ChildRecord[]> {
+  const { rows } = await pool.query<{ iteration: number; child_index: number; status: string; reward: number | null; attempts: number; tokens: number[]; arch_key: string }>(
+    `SELECT iteration, child_index, status, reward, attempts, tokens, arch_key FROM children
+     WHERE search_id = $1 ORDER BY iteration, child_index`,
+    [searchId],
+  );
+  return rows.map((r) => ({
+    iteration: r.iteration, childIndex: r.child_index, status: r.status, reward: r.reward, attempts: r.attempts, tokens: r.tokens, archKey: r.arch_key,
+  }));
+}
+
+export interface UpdateRecord {
+  iteration: number;
+  childrenCount: number;
+  parameterVersionsAfter: number[];
+}
+
+export async function updateRecords(pool: Db, searchId: string): Promise<UpdateRecord[]> {
+  const { rows } = await pool.query<{ iteration: number; children_count: number; parameter_versions_after: string[] }>(
+    'SELECT iteration, children_count, parameter_versions_after FROM updates WHERE search_id = $1 ORDER BY iteration, id',
+    [searchId],
+  );
+  return rows.map((r) => ({ iteration: r.iteration, childrenCount: r.children_count, parameterVersionsAfter: r.parameter_versions_after.map(Number) }));
+}
+
+export interface ShardRecord {
+  shard: number;
+  version: number;
+  params: Buffer;
+}
+
+export async function shardRecords(pool: Db, searchId: string): Promise<ShardRecord[]> {
+  const { rows } = await pool.query<{ shard: number; version: string; params: Buffer }>(
+    'SELECT shard, version, params FROM parameter_shards WHERE search_id = $1 ORDER BY shard',
+    [searchId],
+  );
+  return rows.map((r) => ({ shard: r.shard, version: Number(r.version), params: r.params }));
+}
+
+export async function baselineRecord(pool: Db, searchId: string): Promise<{ value: number | null; rewardsSeen: number }> {
+  const { rows } = await pool.query<{ value: number | null; rewards_seen: string }>(
+    'SELECT value, rewards_seen FROM baselines WHERE search_id = $1 AND replica = 0',
+    [searchId],
+  );
+  const row = rows[0];
+  if (!row) throw new Error(`no baseline row for ${searchId}`);
+  return { value: row.value, rewardsSeen: Number(row.rewards_seen) };
+}
+
+export async function searchStatusRow(pool: Db, searchId: string): Promise<string | undefined> {
+  const { rows } = await pool.query<{ status: string }>('SELECT status FROM searches WHERE id = $1', [searchId]);
+  return rows[0]?.status;
+}
+
+/** Row counts of every table a search writes to, over the whole (per-test) database. */
+export async function tableCounts(pool: Db): Promise<Record<string, number>> {
+  const tables = ['searches', 'parameter_shards', 'baselines', 'parameter_snapshots', 'children', 'updates'] as const;
+  const counts: Record<string, number> = {};
+  for (const table of tables) {
+    const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+    counts[table] = Number(rows[0]!.n);
+  }
+  return counts;
+}

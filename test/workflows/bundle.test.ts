@@ -1,0 +1,74 @@
+// The workflow code as Temporal runs it: it bundles for the workflow sandbox (so it stays free of node,
+// pg and tfjs imports), and histories replay against it: one recorded just now and every history kept
+// in test/workflows/histories/. Not the search's results or SQL rows (nas-search.test.ts checks those).
+//
+// Regenerate the kept history (after a deliberate, patched() change of control flow, keep the old file
+// under another name so running searches stay covered):
+//   npx tsc -p . && NAS_RECORD_HISTORY=1 node --test dist/test/workflows/bundle.test.js
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, test } from 'node:test';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
+import { repoRoot } from '../../config/runtime';
+import type { nasSearch } from '../../workflows';
+import { pauseSignal, progressQuery, resumeSignal } from '../../workflows/messages';
+import { eventually, startSearchWorkers, WORKFLOWS_PATH } from '../support/in-process-workers';
+import { createTestDatabase, uniqueId } from '../support/servers';
+import { tinySearchConfig } from '../support/tiny-search';
+
+const HISTORIES = path.join(repoRoot(), 'test', 'workflows', 'histories');
+const RECORDED = path.join(HISTORIES, 'nas-search-pause-resume.json');
+const record = process.env.NAS_RECORD_HISTORY === '1';
+const logger = new DefaultLogger('ERROR');
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((err: unknown) => console.error('cleanup failed:', err));
+});
+
+test('the workflows bundle for the sandbox, without pg, tfjs or node built-ins', async () => {
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger });
+  assert.match(code, /nasSearch/);
+  // Webpack names every bundled module by its path; none of these may be among them.
+  assert.doesNotMatch(code, /node_modules\/(pg|pg-[a-z]+|@tensorflow\/[a-z-]+|@temporalio\/(activity|worker|client))\//);
+});
+
+test('a search with a pause and a resume replays against the current workflow code', async () => {
+  const db = await createTestDatabase('replay');
+  cleanups.push(db.drop);
+  const workers = await startSearchWorkers(db.pool);
+  cleanups.push(workers.stop);
+  const searchId = uniqueId('replay');
+  const handle = await workers.client.workflow.start<typeof nasSearch>('nasSearch', {
+    taskQueue: workers.controllerQueue,
+    workflowId: searchId,
+    // searchId is given (not taken from the workflow id), so replay needs no workflow id.
+    args: [{ searchId, config: tinySearchConfig({ iterations: 2, trainingTaskQueue: workers.trainingQueue }) }],
+    workflowExecutionTimeout: '5m',
+  });
+  await eventually(async () => (await handle.query(progressQuery)).phase === 'training', 60_000, 'phase training');
+  await handle.signal(pauseSignal);
+  await eventually(async () => (await handle.query(progressQuery)).phase === 'paused', 60_000, 'phase paused');
+  await handle.signal(resumeSignal);
+  const result = await Promise.race([handle.result(), workers.failed]);
+  assert.equal(result.status, 'completed');
+
+  const history = await handle.fetchHistory();
+  await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH, logger }, history, searchId);
+  if (record) {
+    fs.mkdirSync(HISTORIES, { recursive: true });
+    fs.writeFileSync(RECORDED, `${historyToJSON(history)}\n`);
+    console.log(`recorded ${history.events?.length ?? 0} events to ${RECORDED}`);
+  }
+});
+
+test('every kept history in test/workflows/histories replays', async () => {
+  const files = fs.existsSync(HISTORIES) ? fs.readdirSync(HISTORIES).filter((f) => f.endsWith('.json')).sort() : [];
+  assert.ok(files.includes(path.basename(RECORDED)), `${RECORDED} is missing: record it with NAS_RECORD_HISTORY=1 (see the top of this file)`);
+  for (const file of files) {
+    const history: unknown = JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8'));
+    await assert.doesNotReject(Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH, logger }, history), `replay of ${file}`);
+  }
+});
