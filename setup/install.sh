@@ -33,4 +33,5 @@ else
 fi
 step tfjs-node bash setup/tfjs-node.sh
 step temporal-cli bash setup/temporal-cli.sh
-step build bash -c 'npx tsc -p . && echo "compiled into dist/"'
+# A clean build: no compiled file of a deleted source (an old test, say) survives in dist/.
+step build bash -c 'rm -rf dist && npx tsc -p . && echo "compiled into dist/"'
