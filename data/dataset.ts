@@ -3,7 +3,7 @@
 // It reads no files and holds no tensors: the format readers are idx.ts, cifar10.ts, mnist-embedded.ts.
 import type { Tf } from '../backend/tf';
 import { InvalidDatasetError } from '../errors';
-import { shuffledIndices } from './shuffle';
+import { mulberry32, permutation } from '../random/prng';
 
 /** One split, ready for the trainer. Treat it as read-only: loaded data sets are shared per process. */
 export interface ImageSplit {
@@ -72,7 +72,7 @@ export function splitDeterministically(all: RawImages, sizes: SplitSizes, seed: 
     throw new InvalidDatasetError(`${source}: trainSize ${trainSize} + validSize ${validSize} + testSize ${testSize} `
       + `= ${requested} examples requested, but only ${all.count} available`);
   }
-  const order = shuffledIndices(all.count, seed);
+  const order = permutation(all.count, mulberry32(seed));
   return {
     valid: gather(all, order.subarray(0, validSize)),
     test: gather(all, order.subarray(validSize, validSize + testSize)),

@@ -25,6 +25,7 @@ test('bad configs name the offending key', () => {
     [{ space: { kind: 'cnn', filters: [8, 8] } }, /space\.filters.*distinct|distinct[\s\S]*space\.filters/],
     [{ space: { kind: 'transformer' } }, /space/],
     [{ data: { source: 'idx' } }, /data\.path/],
+    [{ data: { source: 'mnist', trainSize: 9500 } }, /10000 digits[\s\S]*data\.trainSize|data\.trainSize[\s\S]*10000 digits/],
     [{ contoller: {} }, /contoller/],
     [{ schedule: { startLayers: 9, maxLayers: 4 } }, /startLayers \(9\) exceeds schedule\.maxLayers \(4\)/],
     ['not an object', /expected object/],

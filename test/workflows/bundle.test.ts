@@ -9,19 +9,22 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, test } from 'node:test';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { repoRoot } from '../../config/runtime';
 import type { nasSearch } from '../../workflows';
 import { pauseSignal, progressQuery, resumeSignal } from '../../workflows/messages';
-import { eventually, startSearchWorkers, WORKFLOWS_PATH } from '../support/in-process-workers';
+import { historyFromJson, historyToJson } from '../support/history-json';
+import { eventually, quietTemporalRuntime, startSearchWorkers, WORKFLOWS_PATH } from '../support/in-process-workers';
 import { createTestDatabase, uniqueId } from '../support/servers';
 import { tinySearchConfig } from '../support/tiny-search';
 
 const HISTORIES = path.join(repoRoot(), 'test', 'workflows', 'histories');
 const RECORDED = path.join(HISTORIES, 'nas-search-pause-resume.json');
 const record = process.env.NAS_RECORD_HISTORY === '1';
+quietTemporalRuntime();
 const logger = new DefaultLogger('ERROR');
+/** Replay workers take no logger option; the Runtime's (quiet, see in-process-workers.ts) is used. */
+const replay = { workflowsPath: WORKFLOWS_PATH };
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -56,10 +59,10 @@ test('a search with a pause and a resume replays against the current workflow co
   assert.equal(result.status, 'completed');
 
   const history = await handle.fetchHistory();
-  await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH, logger }, history, searchId);
+  await Worker.runReplayHistory(replay, history, searchId);
   if (record) {
     fs.mkdirSync(HISTORIES, { recursive: true });
-    fs.writeFileSync(RECORDED, `${historyToJSON(history)}\n`);
+    fs.writeFileSync(RECORDED, historyToJson(history));
     console.log(`recorded ${history.events?.length ?? 0} events to ${RECORDED}`);
   }
 });
@@ -68,7 +71,15 @@ test('every kept history in test/workflows/histories replays', async () => {
   const files = fs.existsSync(HISTORIES) ? fs.readdirSync(HISTORIES).filter((f) => f.endsWith('.json')).sort() : [];
   assert.ok(files.includes(path.basename(RECORDED)), `${RECORDED} is missing: record it with NAS_RECORD_HISTORY=1 (see the top of this file)`);
   for (const file of files) {
-    const history: unknown = JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8'));
-    await assert.doesNotReject(Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH, logger }, history), `replay of ${file}`);
+    const history = historyFromJson(JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8')));
+    await assert.doesNotReject(Worker.runReplayHistory(replay, history), `replay of ${file}`);
   }
+});
+
+// KNOWN INSTALL BUG (not test code): the SDK's own JSON path throws "type must be a Type" because npm
+// nested two protobufjs 8 copies (see test/support/history-json.ts). This todo test turns green once
+// the install dedupes them; then history-json.ts can go.
+test('the SDK itself replays a kept JSON history', { todo: 'duplicate protobufjs under @temporalio/common and @temporalio/proto' }, async () => {
+  const history: unknown = JSON.parse(fs.readFileSync(RECORDED, 'utf8'));
+  await Worker.runReplayHistory(replay, history);
 });

@@ -1,8 +1,11 @@
-// Tests for the seeded shuffle behind the splits: valid permutations, determinism, and a pinned
-// permutation so that a change to the PRNG (which would silently change every split) fails here.
+// The seeded generator behind every random choice (splits, shuffles, sampling): valid permutations,
+// determinism, and pinned values so that a change to it (which would silently change every split
+// and every sampled search) fails here.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mulberry32, shuffledIndices } from '../../data/shuffle';
+import { mixSeed, mulberry32, permutation } from '../../random/prng';
+
+const shuffledIndices = (n: number, seed: number) => permutation(n, mulberry32(seed));
 
 test('shuffledIndices is a permutation of 0..n-1', () => {
   for (const n of [0, 1, 2, 17, 1000]) {
@@ -36,3 +39,9 @@ test('mulberry32 returns floats in [0, 1) and depends on the seed', () => {
 });
 
 const PINNED_10_SEED_42 = [0, 7, 3, 5, 2, 1, 8, 9, 4, 6];
+
+test('mixSeed separates (seed, replica, iteration) tuples and is stable', () => {
+  assert.equal(mixSeed(1, 0, 0), mixSeed(1, 0, 0));
+  const seeds = new Set([mixSeed(1, 0, 0), mixSeed(1, 0, 1), mixSeed(1, 1, 0), mixSeed(2, 0, 0), mixSeed(0, 1, 0)]);
+  assert.equal(seeds.size, 5);
+});
