@@ -48,11 +48,14 @@ export function createTrainingActivities({ pool, tf, loadData, workerIdentity }:
       if (child.status === 'succeeded' || child.status === 'failed') {
         return { status: child.status, reward: child.reward ?? 0, bestAccuracy: child.bestValidationAccuracy, paramCount: child.paramCount, seconds: child.trainingSeconds, reused: true };
       }
-      let config = configs.get(key.searchId);
-      if (!config) configs.set(key.searchId, (config = parseSearchConfig((await getSearch(pool, key.searchId)).config)));
-      const data = await loadData(config.data, config.seed);
+      // Count the attempt and heartbeat before the (possibly slow, first-time) data load, so a
+      // worker that dies while loading is noticed and its attempt is on record.
       await startTraining(pool, child.id, workerIdentity);
       ctx?.heartbeat({ epoch: -1 });
+      let config = configs.get(key.searchId);
+      if (!config) configs.set(key.searchId, (config = parseSearchConfig((await getSearch(pool, key.searchId)).config)));
+      const loading = setInterval(() => ctx?.heartbeat({ epoch: -1 }), 2000);
+      const data = await loadData(config.data, config.seed).finally(() => clearInterval(loading));
       const result = await trainNetwork(tf, {
         arch: child.architecture,
         data,

@@ -22,6 +22,8 @@ export function loadTf(kind: BackendKind = 'cpu'): Tf {
     return loaded.tf;
   }
   const pkg = PACKAGES[kind];
+  // libtensorflow's start-up notes (CPU features, oneDNN) are noise in worker logs; errors still show.
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   let tf: Tf;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

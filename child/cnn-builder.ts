@@ -44,9 +44,10 @@ export function buildCnn(tf: Tf, arch: CnnArchitecture, input: ImageShape, numCl
         useBias: false, // batch norm's beta is the bias
         kernelInitializer: tf.initializers.glorotUniform({ seed: derivedSeed(seed, i) }),
       })).apply(x), `layer${i}_conv`); // [batch, ceil(h/stride), ceil(w/stride), filters]
-      const normed = symbolic(tf, add(tf.layers.batchNormalization({ name: `layer${i}_bn`, axis: -1, momentum: BN_MOMENTUM })).apply(conv), `layer${i}_bn`);
-      outputs.push(symbolic(tf, add(tf.layers.activation({ name: `layer${i}_relu`, activation: 'relu' })).apply(normed), `layer${i}_relu`));
+      const normed = symbolic(tf, add(tf.layers.batchNormalization({ name: `layer${i}_bn`, axis: -1, momentum: BN_MOMENTUM })).apply(conv), `layer${i}_bn`); // same shape
+      outputs.push(symbolic(tf, add(tf.layers.activation({ name: `layer${i}_relu`, activation: 'relu' })).apply(normed), `layer${i}_relu`)); // same shape
     });
+    // [batch, maxH, maxW, sum of unconsumed filters]
     const features = merge(tf, 'classifier', unconsumedLayers(checked).map((j) => ({ from: j, tensor: outputs[j]!, shape: shapes[j]! })), add);
     const pooled = symbolic(tf, add(tf.layers.globalAveragePooling2d({ name: 'classifier_pool' })).apply(features), 'classifier_pool'); // [batch, channels]
     const probabilities = symbolic(tf, add(tf.layers.dense({

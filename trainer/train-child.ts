@@ -77,7 +77,7 @@ export async function trainChild(tf: Tf, options: TrainChildOptions): Promise<Ch
     for (let epoch = 0; epoch < training.epochs; epoch++) {
       const loss = await trainEpoch(run, train, shuffledIndices(train.count, random));
       if (!Number.isFinite(loss.value)) {
-        return result('failed', 0, `non-finite training loss (${loss.value}) at epoch ${epoch}, batch ${loss.batches}`);
+        return result('failed', 0, `non-finite training loss (${loss.value}) at epoch ${epoch}, batch ${loss.batches - 1}`);
       }
       const accuracy = validationAccuracy(run, valid);
       validationAccuracies.push(accuracy);

@@ -9,18 +9,19 @@ export interface ChildRecord {
   status: string;
   reward: number | null;
   attempts: number;
+  trainingSeconds: number | null;
   tokens: number[];
   archKey: string;
 }
 
 export async function childRecords(pool: Db, searchId: string): Promise<ChildRecord[]> {
-  const { rows } = await pool.query<{ iteration: number; child_index: number; status: string; reward: number | null; attempts: number; tokens: number[]; arch_key: string }>(
-    `SELECT iteration, child_index, status, reward, attempts, tokens, arch_key FROM children
+  const { rows } = await pool.query<{ iteration: number; child_index: number; status: string; reward: number | null; attempts: number; training_seconds: number | null; tokens: number[]; arch_key: string }>(
+    `SELECT iteration, child_index, status, reward, attempts, training_seconds, tokens, arch_key FROM children
      WHERE search_id = $1 ORDER BY iteration, child_index`,
     [searchId],
   );
   return rows.map((r) => ({
-    iteration: r.iteration, childIndex: r.child_index, status: r.status, reward: r.reward, attempts: r.attempts, tokens: r.tokens, archKey: r.arch_key,
+    iteration: r.iteration, childIndex: r.child_index, status: r.status, reward: r.reward, attempts: r.attempts, trainingSeconds: r.training_seconds, tokens: r.tokens, archKey: r.arch_key,
   }));
 }
 
