@@ -9,7 +9,7 @@ import { InvalidDatasetError } from '../errors';
 import type { CnnArchitecture } from '../space/cnn';
 import { ChildCancelledError } from './child-cancelled-error';
 import { childReward } from './reward';
-import { seededRandom, shuffledIndices } from './seeded-random';
+import { mulberry32, permutation } from '../random/prng';
 import type { DataSplit, TrainingData } from './training-data';
 
 export interface TrainChildOptions {
@@ -68,14 +68,14 @@ export async function trainChild(tf: Tf, options: TrainChildOptions): Promise<Ch
       tf, model, optimizer, variables: trainableVariables(tf, model),
       numClasses: data.numClasses, batchSize: training.batchSize, shouldStop: options.shouldStop,
     };
-    const random = seededRandom(seed);
+    const random = mulberry32(seed);
     const validationAccuracies: number[] = [];
     const result = (status: ChildResult['status'], reward: number, error?: string): ChildResult => ({
       status, validationAccuracies, reward, paramCount: countParams(model),
       seconds: (performance.now() - started) / 1000, ...(error === undefined ? {} : { error }),
     });
     for (let epoch = 0; epoch < training.epochs; epoch++) {
-      const loss = await trainEpoch(run, train, shuffledIndices(train.count, random));
+      const loss = await trainEpoch(run, train, permutation(train.count, random));
       if (!Number.isFinite(loss.value)) {
         return result('failed', 0, `non-finite training loss (${loss.value}) at epoch ${epoch}, batch ${loss.batches - 1}`);
       }

@@ -9,7 +9,7 @@ import { CnnSpaceConfig } from '../../config/search-config';
 import { InvalidArchitectureError } from '../../errors';
 import { type CnnArchitecture, type CnnLayer, validateCnn } from '../../space/cnn';
 import { layerShapes, unconsumedLayers } from '../../space/cnn-graph';
-import { seededRandom } from '../../trainer/seeded-random';
+import { mulberry32 } from '../../random/prng';
 import { randomCnn } from './random-cnn';
 
 const tf = loadTf('cpu');
@@ -48,7 +48,7 @@ function forwardBackward(model: LayersModel): { shape: number[]; missing: string
 describe('buildCnn over sampled architectures', () => {
   it('builds, runs forward and backward, gives every weight a finite gradient, and leaks nothing (200 archs)', () => {
     const space = CnnSpaceConfig.parse({ kind: 'cnn', filters: [2, 4], strides: [1, 2, 3] });
-    const random = seededRandom(2017);
+    const random = mulberry32(2017);
     buildCnn(tf, randomCnn(space, 2, random), IMAGE, CLASSES, 1).dispose(); // warm up kernels before counting
     const before = tf.memory().numTensors;
     let withSkips = 0;

@@ -1,11 +1,11 @@
 // Test helper: a tiny, linearly separable image set (class k lights up horizontal band k, plus
 // noise), built from a seeded PRNG. Not a stand-in for real digits; only big enough to learn.
 import type { DataSplit, TrainingData } from '../../trainer/training-data';
-import { seededRandom } from '../../trainer/seeded-random';
+import { mulberry32 } from '../../random/prng';
 
 export function syntheticData(options: { train: number; valid: number; classes: number; size: number; seed: number }): TrainingData {
   const { classes, size } = options;
-  const random = seededRandom(options.seed);
+  const random = mulberry32(options.seed);
   const split = (count: number): DataSplit => {
     const images = new Float32Array(count * size * size); // [count, size, size, 1]
     const labels = new Int32Array(count);
