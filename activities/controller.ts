@@ -5,8 +5,8 @@ import { Context } from '@temporalio/activity';
 import type { Tf } from '../backend/tf';
 import { parseSearchConfig, parseSearchId } from '../config/parse';
 import type { SearchConfig, SearchConfigInput } from '../config/search-config';
-import { controllerLayout, initialParameters } from '../controller/parameters';
-import type { ControllerSpec } from '../controller/controller';
+import { initialParameters } from '../controller/parameters';
+import { controllerSpec } from '../controller/controller';
 import { sampleTokens } from '../controller/sample';
 import { NotFoundError } from '../errors';
 import { mixSeed } from '../random/prng';
@@ -14,8 +14,7 @@ import { l2Norm } from '../reinforce/adam';
 import { advantages, mean, updateBaseline } from '../reinforce/baseline';
 import { reinforceGradient } from '../reinforce/estimator';
 import { describeArchitecture } from '../space/architecture';
-import { decodeCnn } from '../space/cnn';
-import { layersAt } from '../space/schedule';
+import { decodeArchitecture, depthAt } from '../space/search-space';
 import { insertSampledChildren, iterationChildren, searchProgress, bestChildren } from '../store/children';
 import { type Db, isUniqueViolation, withTransaction } from '../store/db';
 import { applyGradient, deleteSnapshot, loadSnapshot, pullParameters, readBaseline, saveSnapshot, writeBaseline } from '../store/parameters';
@@ -54,10 +53,6 @@ function heartbeat(details?: unknown): void {
   }
 }
 
-export function controllerSpec(config: SearchConfig): ControllerSpec {
-  return { space: config.space, controller: config.controller, layout: controllerLayout(config.space, config.controller) };
-}
-
 export function createControllerActivities({ pool, tf }: ControllerDeps) {
   const configs = new Map<string, SearchConfig>();
   const configOf = async (searchId: string) => {
@@ -87,12 +82,12 @@ export function createControllerActivities({ pool, tf }: ControllerDeps) {
       const existing = await iterationChildren(pool, input.searchId, input.replica, input.iteration);
       if (existing.length > 0) return toBatch(existing);
       const config = await configOf(input.searchId);
-      const numLayers = layersAt(config.schedule, input.childrenBefore);
+      const numLayers = depthAt(config, input.childrenBefore);
       const snapshot = await pullParameters(pool, input.searchId);
       const seed = mixSeed(config.seed, input.replica, input.iteration);
       const sampled = sampleTokens(tf, controllerSpec(config), snapshot.params, numLayers, input.count, seed).map((s, childIndex) => ({
         childIndex, numLayers, tokens: s.tokens, logProb: s.logProb, entropy: s.entropy,
-        architecture: decodeCnn(config.space, numLayers, s.tokens),
+        architecture: decodeArchitecture(config.space, numLayers, s.tokens),
       }));
       await withTransaction(pool, async (client) => {
         await saveSnapshot(client, input.searchId, input.replica, input.iteration, snapshot);
@@ -112,7 +107,12 @@ export function createControllerActivities({ pool, tf }: ControllerDeps) {
       if (done) return done;
       const config = await configOf(input.searchId);
       const snapshot = await loadSnapshot(pool, input.searchId, input.replica, input.iteration);
-      if (!snapshot) throw new NotFoundError(`no parameter snapshot for ${input.searchId} replica ${input.replica} iteration ${input.iteration}`);
+      if (!snapshot) {
+        // A concurrent attempt may have applied the update (and dropped the snapshot) since we looked.
+        const applied = await findUpdate(pool, input.searchId, input.replica, input.iteration);
+        if (applied) return applied;
+        throw new NotFoundError(`no parameter snapshot for ${input.searchId} replica ${input.replica} iteration ${input.iteration}`);
+      }
       const children = await iterationChildren(pool, input.searchId, input.replica, input.iteration);
       const unfinished = children.filter((c) => c.reward === null);
       if (children.length === 0 || unfinished.length > 0) {

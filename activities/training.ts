@@ -4,11 +4,13 @@
 import { Context } from '@temporalio/activity';
 import type { Tf } from '../backend/tf';
 import { parseSearchConfig } from '../config/parse';
-import type { DataConfig, SearchConfig } from '../config/search-config';
+import type { ImageDataConfig, SearchConfig } from '../config/search-config';
 import type { ImageDataset } from '../data/dataset';
-import { InvalidArchitectureError } from '../errors';
+import { InvalidArchitectureError, InvalidConfigError } from '../errors';
 import { mixSeed } from '../random/prng';
-import { type ChildKey, describeKey, finishChild, getChild, startTraining } from '../store/children';
+import type { Nb201Architecture } from '../space/nb201';
+import { childReward } from '../trainer/reward';
+import { type ChildKey, type ChildResult as ChildResultRow, describeKey, finishChild, getChild, startTraining } from '../store/children';
 import type { Db } from '../store/db';
 import { getSearch } from '../store/searches';
 import { trainChild as trainNetwork } from '../trainer/train-child';
@@ -16,7 +18,9 @@ import { trainChild as trainNetwork } from '../trainer/train-child';
 export interface TrainingDeps {
   pool: Db;
   tf: Tf;
-  loadData: (config: DataConfig, seed: number) => Promise<ImageDataset>;
+  loadData: (config: ImageDataConfig, seed: number) => Promise<ImageDataset>;
+  /** Tabular mode: a NAS-Bench-201 cell's validation accuracy (in [0, 1]) and parameters, from a table. */
+  lookupTable: (path: string, arch: Nb201Architecture) => Promise<{ validationAccuracy: number; paramCount: number }>;
   /** Recorded with every child: host, process and queue of this worker. */
   workerIdentity: string;
 }
@@ -39,7 +43,7 @@ function activityContext(): Context | undefined {
   }
 }
 
-export function createTrainingActivities({ pool, tf, loadData, workerIdentity }: TrainingDeps) {
+export function createTrainingActivities({ pool, tf, loadData, lookupTable, workerIdentity }: TrainingDeps) {
   const configs = new Map<string, SearchConfig>();
   return {
     async trainChild(key: ChildKey): Promise<ChildOutcome> {
@@ -54,26 +58,39 @@ export function createTrainingActivities({ pool, tf, loadData, workerIdentity }:
       ctx?.heartbeat({ epoch: -1 });
       let config = configs.get(key.searchId);
       if (!config) configs.set(key.searchId, (config = parseSearchConfig((await getSearch(pool, key.searchId)).config)));
-      const loading = setInterval(() => ctx?.heartbeat({ epoch: -1 }), 2000);
-      const data = await loadData(config.data, config.seed).finally(() => clearInterval(loading));
-      const result = await trainNetwork(tf, {
-        arch: child.architecture,
-        data,
-        training: config.child,
-        seed: mixSeed(config.seed, key.replica, key.iteration, key.childIndex),
-        onEpoch: (epoch, validationAccuracy) => ctx?.heartbeat({ epoch, validationAccuracy }),
-        shouldStop: () => {
-          ctx?.heartbeat();
-          return ctx?.cancellationSignal.aborted ?? false;
-        },
-      }).catch((err: unknown) => {
-        // The space's rules make every sample buildable; if one is not, it scores 0 and the search goes on.
-        if (!(err instanceof InvalidArchitectureError)) throw err;
-        return { status: 'failed' as const, validationAccuracies: [], reward: 0, paramCount: 0, seconds: 0, error: err.message };
-      });
+      const arch = child.architecture;
+      let result: Omit<ChildResultRow, 'worker'>;
+      if (arch.kind === 'nb201') {
+        if (config.data.source !== 'nb201Table') throw new InvalidConfigError(`search ${key.searchId}: an nb201 cell needs data.source nb201Table`);
+        // Tabular mode (NAS-Bench-201): the child's accuracy is read, not trained.
+        const row = await lookupTable(config.data.path, arch);
+        const accuracies = [row.validationAccuracy];
+        result = { status: 'succeeded', validationAccuracies: accuracies, reward: childReward(accuracies, 1, config.child.rewardExponent), paramCount: row.paramCount, trainingSeconds: 0 };
+      } else {
+        if (config.data.source === 'nb201Table') throw new InvalidConfigError(`search ${key.searchId}: a CNN cannot be trained on a benchmark table`);
+        const imageData = config.data;
+        const loading = setInterval(() => ctx?.heartbeat({ epoch: -1 }), 2000);
+        const data = await loadData(imageData, config.seed).finally(() => clearInterval(loading));
+        const trained = await trainNetwork(tf, {
+          arch,
+          data,
+          training: config.child,
+          seed: mixSeed(config.seed, key.replica, key.iteration, key.childIndex),
+          onEpoch: (epoch, validationAccuracy) => ctx?.heartbeat({ epoch, validationAccuracy }),
+          shouldStop: () => {
+            ctx?.heartbeat();
+            return ctx?.cancellationSignal.aborted ?? false;
+          },
+        }).catch((err: unknown) => {
+          // The space's rules make every sample buildable; if one is not, it scores 0 and the search goes on.
+          if (!(err instanceof InvalidArchitectureError)) throw err;
+          return { status: 'failed' as const, validationAccuracies: [], reward: 0, paramCount: 0, seconds: 0, error: err.message };
+        });
+        result = { ...trained, trainingSeconds: trained.seconds };
+      }
       const stored = await finishChild(pool, key, child.id, {
         status: result.status, validationAccuracies: result.validationAccuracies, reward: result.reward,
-        paramCount: result.paramCount, trainingSeconds: result.seconds, worker: workerIdentity, error: result.error,
+        paramCount: result.paramCount, trainingSeconds: result.trainingSeconds, worker: workerIdentity, error: result.error,
       });
       if (stored.reward === null || (stored.status !== 'succeeded' && stored.status !== 'failed')) {
         throw new Error(`child ${describeKey(key)} was not recorded`);

@@ -12,6 +12,10 @@ export function parseSearchConfig(input: unknown): SearchConfig {
   if (schedule.startLayers > schedule.maxLayers) {
     throw new InvalidConfigError(`invalid search config: schedule.startLayers (${schedule.startLayers}) exceeds schedule.maxLayers (${schedule.maxLayers})`);
   }
+  const tabular = config.data.source === 'nb201Table';
+  if (tabular !== (config.space.kind === 'nb201')) {
+    throw new InvalidConfigError(`invalid search config: space.kind "${config.space.kind}" and data.source "${config.data.source}" do not go together (the nb201 space is answered from an nb201Table, and only it is)`);
+  }
   return config;
 }
 

@@ -19,7 +19,11 @@ export const CnnSpaceConfig = z.object({
 }).strict();
 export type CnnSpaceConfig = z.infer<typeof CnnSpaceConfig>;
 
-export const SpaceConfig = z.discriminatedUnion('kind', [CnnSpaceConfig]);
+/** The NAS-Bench-201 cell (Dong & Yang 2020): 6 edges, 5 operations each, evaluated from a table. */
+export const Nb201SpaceConfig = z.object({ kind: z.literal('nb201') }).strict();
+export type Nb201SpaceConfig = z.infer<typeof Nb201SpaceConfig>;
+
+export const SpaceConfig = z.discriminatedUnion('kind', [CnnSpaceConfig, Nb201SpaceConfig]);
 export type SpaceConfig = z.infer<typeof SpaceConfig>;
 
 export const ControllerConfig = z.object({
@@ -86,8 +90,15 @@ export const DataConfig = z.discriminatedUnion('source', [
   z.object({ source: z.literal('idx'), path: z.string().min(1), ...splitSizes }).strict(),
   /** The CIFAR-10 binary version (`data_batch_*.bin`, `test_batch.bin`) in a folder. */
   z.object({ source: z.literal('cifar10'), path: z.string().min(1), ...splitSizes }).strict(),
+  /**
+   * A NAS-Bench-201 table (CSV, plain or .gz): children are answered from it instead of trained.
+   * The reward reads `valid_acc_12ep` only, as the benchmark's search algorithms did.
+   */
+  z.object({ source: z.literal('nb201Table'), path: z.string().min(1) }).strict(),
 ]);
 export type DataConfig = z.infer<typeof DataConfig>;
+/** The data sets children are trained on (all but a benchmark table). */
+export type ImageDataConfig = Exclude<DataConfig, { source: 'nb201Table' }>;
 
 export const BudgetConfig = z.object({
   /** m in section 3.2: children sampled and trained per controller iteration. */

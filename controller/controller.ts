@@ -1,20 +1,25 @@
-// The controller of Zoph & Le 2017: a 2-layer LSTM that emits a CNN one decision at a time, with
-// an anchor point per layer (section 3.3). One pass serves both sampling (tokens drawn from a
+// The controller of Zoph & Le 2017: a 2-layer LSTM that emits an architecture one decision at a
+// time, with an anchor point per layer for CNNs (section 3.3). One pass serves both sampling (tokens drawn from a
 // seeded generator) and replay (given tokens, differentiable log-probabilities for REINFORCE).
 // Not the optimiser, nor the store: parameters come in as one flat vector.
 import type * as tfApi from '@tensorflow/tfjs';
 import type { Tf } from '../backend/tf';
-import type { CnnSpaceConfig, ControllerConfig } from '../config/search-config';
-import { cnnSteps, type Step } from '../space/cnn';
-import type { ParameterLayout } from './parameters';
+import type { ControllerConfig, SearchConfig, SpaceConfig } from '../config/search-config';
+import { controllerSteps } from '../space/search-space';
+import type { Step } from '../space/step';
+import { controllerLayout, type ParameterLayout } from './parameters';
 
 type Tensor = tfApi.Tensor;
 type Tensor2D = tfApi.Tensor2D;
 
 export interface ControllerSpec {
-  readonly space: CnnSpaceConfig;
+  readonly space: SpaceConfig;
   readonly controller: ControllerConfig;
   readonly layout: ParameterLayout;
+}
+
+export function controllerSpec(config: SearchConfig): ControllerSpec {
+  return { space: config.space, controller: config.controller, layout: controllerLayout(config.space, config.controller) };
 }
 
 /** Picks the tokens of one step for the whole batch: [m] for a choice, [m, layer] bits for an anchor. */
@@ -65,33 +70,30 @@ export function controllerPass(tf: Tf, spec: ControllerSpec, flat: Tensor, numLa
   const tokens: Tensor[] = [];
   const anchorStates: Tensor2D[] = []; // h_j of each layer's anchor step, [m, H]
   const anchorPrev: Tensor2D[] = []; // W_prev · h_j, [m, H]
-  const steps = cnnSteps(spec.space, numLayers);
-  let index = 0;
-  for (let layer = 0; layer < numLayers; layer++) {
-    for (const step of steps.filter((s) => s.layer === layer && s.kind === 'choice')) {
-      if (step.kind !== 'choice') continue;
-      const out = lstm(input);
+  const steps = controllerSteps(spec.space, numLayers);
+  steps.forEach((step, index) => {
+    const out = lstm(input);
+    if (step.kind === 'choice') {
       const logits = tf.div(tf.add(tf.matMul(out, get(`head/${step.decision}/kernel`) as Tensor2D), get(`head/${step.decision}/bias`)), temperature);
       const logp = tf.logSoftmax(logits); // [m, n]
-      const token = choose(step, index++, tf.exp(logp));
+      const token = choose(step, index, tf.exp(logp));
       tokens.push(token);
       logProb = tf.add(logProb, tf.sum(tf.mul(logp, tf.oneHot(token, step.choices.length)), 1));
       entropy = tf.sub(entropy, tf.sum(tf.mul(tf.exp(logp), logp), 1));
       input = tf.gather(get(`embed/${step.decision}`), token) as Tensor2D; // [m, H]
+      return;
     }
-    if (!spec.space.skips) continue;
-    const out = lstm(input);
+    const layer = step.layer;
     anchorStates.push(out);
     anchorPrev.push(tf.matMul(out, get('anchor/wPrev') as Tensor2D));
     if (layer === 0) {
-      input = tf.zerosLike(out);
-      continue;
+      input = tf.zerosLike(out); // layer 0 has nothing to attend to; its state is kept for later layers
+      return;
     }
     const current = tf.matMul(out, get('anchor/wCurr') as Tensor2D); // [m, H]
     const prev = tf.stack(anchorPrev.slice(0, layer), 1); // [m, layer, H]
     const logits = tf.div(anchorLogits(tf, prev, current, get('anchor/v')), temperature); // [m, layer]
-    const step = steps.find((s) => s.kind === 'anchor' && s.layer === layer)!;
-    const bits = tf.cast(choose(step, index++, tf.sigmoid(logits)), 'float32'); // [m, layer]
+    const bits = tf.cast(choose(step, index, tf.sigmoid(logits)), 'float32'); // [m, layer]
     tokens.push(bits);
     // log σ(x) = −softplus(−x); tf.logSigmoid's gradient disposes its input on tfjs-node 4.22.
     const logOn = tf.neg(tf.softplus(tf.neg(logits)));
@@ -102,7 +104,7 @@ export function controllerPass(tf: Tf, spec: ControllerSpec, flat: Tensor, numLa
     // The next input is the mean of the chosen layers' anchor states (as in ENAS); zero when none.
     const chosen = tf.sum(tf.mul(tf.expandDims(bits, 2), tf.stack(anchorStates.slice(0, layer), 1)), 1); // [m, H]
     input = tf.div(chosen, tf.add(1, tf.sum(bits, 1, true))) as Tensor2D;
-  }
+  });
   return { logProb, entropy, tokens };
 }
 

@@ -1,7 +1,7 @@
 // The controller's parameters as one flat Float32Array with a stable, named layout. The layout is
 // what the parameter store shards and what Adam updates; tensors exist only inside a call.
-import type { CnnSpaceConfig, ControllerConfig } from '../config/search-config';
-import { decisionChoices, sampledDecisions } from '../space/cnn';
+import type { ControllerConfig, SpaceConfig } from '../config/search-config';
+import { controllerDecisions, usesAnchors } from '../space/search-space';
 import { mulberry32 } from '../random/prng';
 
 export interface ParameterSlot {
@@ -22,18 +22,17 @@ export interface ParameterLayout {
  * and a softmax head `head/{d}/kernel` [H, choices] + `head/{d}/bias`, and the anchor attention
  * `anchor/wPrev`, `anchor/wCurr` [H, H] and `anchor/v` [H, 1] (section 3.3).
  */
-export function controllerLayout(space: CnnSpaceConfig, controller: ControllerConfig): ParameterLayout {
+export function controllerLayout(space: SpaceConfig, controller: ControllerConfig): ParameterLayout {
   const h = controller.hiddenUnits;
   const shapes: [string, number[]][] = [];
   for (let l = 0; l < controller.lstmLayers; l++) {
     shapes.push([`lstm${l}/kernel`, [2 * h, 4 * h]], [`lstm${l}/bias`, [4 * h]]);
   }
   shapes.push(['go', [1, h]]);
-  for (const d of sampledDecisions(space)) {
-    const n = decisionChoices(space, d).length;
-    shapes.push([`embed/${d}`, [n, h]], [`head/${d}/kernel`, [h, n]], [`head/${d}/bias`, [n]]);
+  for (const { name, size } of controllerDecisions(space)) {
+    shapes.push([`embed/${name}`, [size, h]], [`head/${name}/kernel`, [h, size]], [`head/${name}/bias`, [size]]);
   }
-  if (space.skips) shapes.push(['anchor/wPrev', [h, h]], ['anchor/wCurr', [h, h]], ['anchor/v', [h, 1]]);
+  if (usesAnchors(space)) shapes.push(['anchor/wPrev', [h, h]], ['anchor/wCurr', [h, h]], ['anchor/v', [h, 1]]);
   let offset = 0;
   const slots = shapes.map(([name, shape]) => {
     const size = shape.reduce((a, b) => a * b, 1);

@@ -3,7 +3,7 @@
 // worker loads once and trains many children. It does not validate the config (done once at the edge).
 import { resolve } from 'node:path';
 import type { Tf } from '../backend/tf';
-import type { DataConfig } from '../config/search-config';
+import type { ImageDataConfig } from '../config/search-config';
 import { readCifar10 } from './cifar10';
 import { type ImageDataset, type RawDataset, resizeImages, splitDataset } from './dataset';
 import { readIdx } from './idx';
@@ -16,7 +16,7 @@ const cache = new Map<string, Promise<ImageDataset>>();
  * gets the same object, so callers must treat its arrays as read-only. A failed load is not cached:
  * fixing the folder and retrying works without restarting the worker.
  */
-export function loadDataset(tf: Tf, config: DataConfig, seed: number): Promise<ImageDataset> {
+export function loadDataset(tf: Tf, config: ImageDataConfig, seed: number): Promise<ImageDataset> {
   const key = cacheKey(config, seed);
   const cached = cache.get(key);
   if (cached) return cached;
@@ -33,7 +33,7 @@ export function clearDatasetCache(): void {
   cache.clear();
 }
 
-async function load(tf: Tf, config: DataConfig, seed: number): Promise<ImageDataset> {
+async function load(tf: Tf, config: ImageDataConfig, seed: number): Promise<ImageDataset> {
   const dataset = splitDataset(await readSource(config), config, seed);
   const size = config.imageSize;
   if (size === undefined || (size === dataset.height && size === dataset.width)) return dataset;
@@ -47,7 +47,7 @@ async function load(tf: Tf, config: DataConfig, seed: number): Promise<ImageData
   };
 }
 
-async function readSource(config: DataConfig): Promise<RawDataset> {
+async function readSource(config: ImageDataConfig): Promise<RawDataset> {
   switch (config.source) {
     case 'mnist': return readEmbeddedMnist();
     case 'idx': return readIdx(config.path);
@@ -56,7 +56,7 @@ async function readSource(config: DataConfig): Promise<RawDataset> {
 }
 
 /** Everything that changes the result; relative paths are resolved so two spellings share an entry. */
-function cacheKey(config: DataConfig, seed: number): string {
+function cacheKey(config: ImageDataConfig, seed: number): string {
   const path = config.source === 'mnist' ? null : resolve(config.path);
   return JSON.stringify([config.source, path, config.trainSize, config.validSize, config.testSize, config.imageSize ?? null, seed]);
 }

@@ -3,7 +3,8 @@
 // with respect to the flat controller parameters, by replaying the sampled tokens.
 import type * as tfApi from '@tensorflow/tfjs';
 import type { Tf } from '../backend/tf';
-import { cnnSteps } from '../space/cnn';
+import { controllerSteps } from '../space/search-space';
+import { stepWidth } from '../space/step';
 import { controllerPass, type ControllerSpec } from '../controller/controller';
 
 export interface ScoredSample {
@@ -19,11 +20,11 @@ export interface ReinforceGradient {
   readonly logProbs: number[];
 }
 
-/** Splits each sample's tokens into per-step tensors: [m] for a choice, [m, layer] for an anchor. */
+/** Splits each sample's tokens into per-step tensors: [m] for a choice, [m, layer] for an anchor (layer 0's is empty and unused). */
 function stepTensors(tf: Tf, spec: ControllerSpec, numLayers: number, samples: readonly ScoredSample[]): tfApi.Tensor[] {
   let cursor = 0;
-  return cnnSteps(spec.space, numLayers).map((step) => {
-    const width = step.kind === 'anchor' ? step.layer : 1;
+  return controllerSteps(spec.space, numLayers).map((step) => {
+    const width = stepWidth(step);
     const rows = samples.map((s) => s.tokens.slice(cursor, cursor + width));
     cursor += width;
     return step.kind === 'anchor' ? tf.tensor2d(rows, [samples.length, width], 'int32') : tf.tensor1d(rows.map((r) => r[0]!), 'int32');

@@ -1,14 +1,16 @@
 // An architecture is a discriminated union over search spaces, with a JSON round trip and a stable
-// key. Only `cnn` exists so far; `rnnCell` joins the union when the recurrent space lands.
+// key: `cnn` (Zoph & Le 2017) and `nb201` (a NAS-Bench-201 cell); `rnnCell` joins when it lands.
 import { InvalidArchitectureError } from '../errors';
 import { type CnnArchitecture, validateCnn } from './cnn';
+import { type Nb201Architecture, toCellString, validateNb201 } from './nb201';
 
-export type Architecture = CnnArchitecture;
+export type Architecture = CnnArchitecture | Nb201Architecture;
 
 export function parseArchitecture(json: unknown): Architecture {
   const value = typeof json === 'string' ? safeJson(json) : json;
   const kind = (value as { kind?: unknown } | null)?.kind;
   if (kind === 'cnn') return validateCnn(value);
+  if (kind === 'nb201') return validateNb201(value);
   throw new InvalidArchitectureError(`unknown architecture kind ${JSON.stringify(kind)}`);
 }
 
@@ -20,8 +22,9 @@ export function architectureKey(arch: Architecture): string {
       : v);
 }
 
-/** A one-line summary for logs and progress: `3x3/36 5x1/24<-0 ...`. */
+/** A one-line summary for logs and progress: `0:3x3/36 1:5x1/24<-0 ...`, or the NB201 cell string. */
 export function describeArchitecture(arch: Architecture): string {
+  if (arch.kind === 'nb201') return toCellString(arch);
   return arch.layers.map((l, i) =>
     `${i}:${l.filterHeight}x${l.filterWidth}/${l.filters}${l.stride > 1 ? `s${l.stride}` : ''}${l.inputs.length ? `<-${l.inputs.join(',')}` : ''}`,
   ).join(' ');

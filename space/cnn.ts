@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { CnnSpaceConfig } from '../config/search-config';
 import { InvalidArchitectureError } from '../errors';
+import type { Step } from './step';
 
 export const CnnLayer = z.object({
   filterHeight: z.number().int().positive(),
@@ -39,12 +40,11 @@ export function sampledDecisions(space: CnnSpaceConfig): LayerDecision[] {
   return LAYER_DECISIONS.filter((d) => decisionChoices(space, d).length > 1);
 }
 
-/** One step of the controller's output: a softmax choice, or the anchor of layer `layer`. */
-export type Step =
-  | { kind: 'choice'; decision: LayerDecision; layer: number; choices: readonly number[] }
-  | { kind: 'anchor'; layer: number };
-
-/** The controller's steps for a network of `numLayers` layers. Layer 0's anchor has no candidates. */
+/**
+ * The controller's steps for a network of `numLayers` layers. Every layer has an anchor step when
+ * skips are on; layer 0's has no candidates (it emits no token, but its state is what later
+ * layers attend to).
+ */
 export function cnnSteps(space: CnnSpaceConfig, numLayers: number): Step[] {
   const steps: Step[] = [];
   const decisions = sampledDecisions(space);
@@ -52,7 +52,7 @@ export function cnnSteps(space: CnnSpaceConfig, numLayers: number): Step[] {
     for (const decision of decisions) {
       steps.push({ kind: 'choice', decision, layer, choices: decisionChoices(space, decision) });
     }
-    if (space.skips && layer > 0) steps.push({ kind: 'anchor', layer });
+    if (space.skips) steps.push({ kind: 'anchor', layer });
   }
   return steps;
 }
@@ -88,7 +88,7 @@ export function decodeCnn(space: CnnSpaceConfig, numLayers: number, tokens: read
         if (value === undefined) {
           throw new InvalidArchitectureError(`layer ${layer}: token ${token} is not a ${step.decision} choice (0..${step.choices.length - 1})`);
         }
-        values[step.decision] = value;
+        values[step.decision as LayerDecision] = value;
       } else {
         for (let j = 0; j < layer; j++) {
           const bit = tokens[cursor++]!;
@@ -114,8 +114,9 @@ export function encodeCnn(space: CnnSpaceConfig, arch: CnnArchitecture): number[
   for (const step of cnnSteps(space, arch.layers.length)) {
     const layer = arch.layers[step.layer]!;
     if (step.kind === 'choice') {
-      const index = step.choices.indexOf(layer[step.decision]);
-      if (index < 0) throw new InvalidArchitectureError(`layer ${step.layer}: ${step.decision} ${layer[step.decision]} is not in the space (${step.choices.join(', ')})`);
+      const value = layer[step.decision as LayerDecision];
+      const index = step.choices.indexOf(value);
+      if (index < 0) throw new InvalidArchitectureError(`layer ${step.layer}: ${step.decision} ${value} is not in the space (${step.choices.join(', ')})`);
       tokens.push(index);
     } else {
       for (let j = 0; j < step.layer; j++) tokens.push(layer.inputs.includes(j) ? 1 : 0);

@@ -6,6 +6,8 @@ import { createTrainingActivities } from '../activities';
 import { loadTf } from '../backend/tf';
 import type { RuntimeConfig } from '../config/runtime';
 import { loadDataset } from '../data/load';
+import { loadNb201Table, type Nb201Table } from '../data/nb201-table';
+import type { Nb201Architecture } from '../space/nb201';
 import { connectWorker, openDatabase } from './connect';
 
 export async function createTrainingWorker(runtime: RuntimeConfig, options: { taskQueue?: string } = {}): Promise<{ worker: Worker; close: () => Promise<void> }> {
@@ -19,9 +21,25 @@ export async function createTrainingWorker(runtime: RuntimeConfig, options: { ta
     namespace: runtime.temporal.namespace,
     taskQueue,
     identity: workerIdentity,
-    activities: createTrainingActivities({ pool, tf, workerIdentity, loadData: (config, seed) => loadDataset(tf, config, seed) }),
+    activities: createTrainingActivities({ pool, tf, workerIdentity, loadData: (config, seed) => loadDataset(tf, config, seed), lookupTable: tableLookup() }),
     // One child per device: tfjs-node keeps about one core busy per child (the SDK default, 100, would thrash).
     maxConcurrentActivityTaskExecutions: runtime.training.concurrency,
   });
   return { worker, close: async () => { await connection.close(); await pool.end(); } };
+}
+
+/** Benchmark tables are read once per process and path; a failed read is retried next time. */
+export function tableLookup(): (path: string, arch: Nb201Architecture) => Promise<{ validationAccuracy: number; paramCount: number }> {
+  const tables = new Map<string, Promise<Nb201Table>>();
+  return async (path, arch) => {
+    let table = tables.get(path);
+    if (!table) {
+      table = loadNb201Table(path);
+      tables.set(path, table);
+      table.catch(() => tables.delete(path));
+    }
+    // The reward reads valid_acc_12ep only (as NAS-Bench-201's search algorithms did); test columns are never read here.
+    const row = (await table).lookup(arch);
+    return { validationAccuracy: row.valid_acc_12ep / 100, paramCount: Math.round(row.params_m * 1e6) };
+  };
 }

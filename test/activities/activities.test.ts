@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createControllerActivities, createTrainingActivities, type ChildOutcome } from '../../activities';
+import { tableLookup } from '../../workers/training-worker';
 import { loadTf } from '../../backend/tf';
 import type { SearchConfigInput } from '../../config/search-config';
 import type { ImageDataset } from '../../data/dataset';
@@ -41,7 +42,7 @@ function tinyData(): ImageDataset {
 }
 
 const controller = () => createControllerActivities({ pool: db.pool, tf });
-const training = () => createTrainingActivities({ pool: db.pool, tf, workerIdentity: 'test', loadData: async () => tinyData() });
+const training = () => createTrainingActivities({ pool: db.pool, tf, workerIdentity: 'test', loadData: async () => tinyData(), lookupTable: tableLookup() });
 
 async function rewardAll(searchId: string, iteration: number, rewards: number[]): Promise<void> {
   for (const [childIndex, reward] of rewards.entries()) {

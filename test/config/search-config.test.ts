@@ -15,7 +15,10 @@ test('defaults are the paper: 35-unit 2-layer LSTM, lr 6e-4, 6 layers +2 every 1
   assert.deepEqual(c.space.kind === 'cnn' && [c.space.filterHeights, c.space.filters], [[1, 3, 5, 7], [24, 36, 48, 64]]);
   assert.deepEqual([c.schedule.startLayers, c.schedule.addLayers, c.schedule.everyChildren], [6, 2, 1600]);
   assert.deepEqual([c.child.rewardExponent, c.child.rewardWindow, c.child.momentum], [3, 5, 0.9]);
-  for (const preset of Object.values(PRESETS)) parseSearchConfig(preset);
+  parseSearchConfig(PRESETS.digits);
+  parseSearchConfig(PRESETS.paper);
+  assert.throws(() => parseSearchConfig(PRESETS.nb201), /data\.path/, 'the nb201 preset needs its table path');
+  parseSearchConfig({ ...PRESETS.nb201, data: { source: 'nb201Table', path: 'table.csv' } });
 });
 
 test('bad configs name the offending key', () => {
@@ -25,6 +28,8 @@ test('bad configs name the offending key', () => {
     [{ space: { kind: 'cnn', filters: [8, 8] } }, /space\.filters.*distinct|distinct[\s\S]*space\.filters/],
     [{ space: { kind: 'transformer' } }, /space/],
     [{ data: { source: 'idx' } }, /data\.path/],
+    [{ space: { kind: 'nb201' } }, /space\.kind "nb201" and data\.source "mnist" do not go together/],
+    [{ data: { source: 'nb201Table', path: 't.csv' } }, /space\.kind "cnn" and data\.source "nb201Table"/],
     [{ data: { source: 'mnist', trainSize: 9500 } }, /10000 digits[\s\S]*data\.trainSize|data\.trainSize[\s\S]*10000 digits/],
     [{ contoller: {} }, /contoller/],
     [{ schedule: { startLayers: 9, maxLayers: 4 } }, /startLayers \(9\) exceeds schedule\.maxLayers \(4\)/],

@@ -2,14 +2,14 @@
 // same log-probabilities, valid architectures at every depth, and no tensor leaks.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { controllerSpec } from '../../activities/controller';
+import { controllerSpec } from '../../controller/controller';
 import { loadTf } from '../../backend/tf';
 import { parseSearchConfig } from '../../config/parse';
 import { anchorLogits } from '../../controller/controller';
 import { controllerLayout, initialParameters } from '../../controller/parameters';
 import { sampleTokens } from '../../controller/sample';
 import { reinforceGradient } from '../../reinforce/estimator';
-import { decodeCnn } from '../../space/cnn';
+import { decodeArchitecture } from '../../space/search-space';
 
 const tf = loadTf('cpu');
 const config = parseSearchConfig({ space: { kind: 'cnn', strides: [1, 2, 3] } });
@@ -46,7 +46,8 @@ test('sampling is seeded, leaks nothing, decodes at every depth, and replay repr
     assert.deepEqual(a, b);
     assert.notDeepEqual(a.map((s) => s.tokens), c.map((s) => s.tokens));
     for (const s of a) {
-      assert.equal(decodeCnn(config.space, depth, s.tokens).layers.length, depth);
+      const arch = decodeArchitecture(config.space, depth, s.tokens);
+      assert.ok(arch.kind === 'cnn' && arch.layers.length === depth);
       assert.ok(s.logProb < 0 && s.entropy > 0);
     }
     const replay = reinforceGradient(tf, spec, params, depth, a.map((s) => ({ tokens: s.tokens, advantage: 1 })), 0);

@@ -3,7 +3,7 @@
 // positive advantage more likely and those with a negative one less likely.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { controllerSpec } from '../../activities/controller';
+import { controllerSpec } from '../../controller/controller';
 import { loadTf } from '../../backend/tf';
 import { parseSearchConfig } from '../../config/parse';
 import { initialParameters } from '../../controller/parameters';

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { CnnSpaceConfig, ScheduleConfig } from '../../config/search-config';
 import { InvalidArchitectureError } from '../../errors';
 import { architectureKey, parseArchitecture } from '../../space/architecture';
-import { cnnSteps, decodeCnn, encodeCnn } from '../../space/cnn';
+import { cnnSteps, decodeCnn, encodeCnn, validateCnn } from '../../space/cnn';
 import { concatPadding, layerShapes, layerSources, unconsumedLayers } from '../../space/cnn-graph';
 import { layersAt } from '../../space/schedule';
 
@@ -25,7 +25,8 @@ test('decodes tokens into layers and anchors, by hand', () => {
 });
 
 test('token count: 4 choices a layer plus i anchor bits at layer i; fixed decisions emit nothing', () => {
-  assert.equal(cnnSteps(space, 3).length, 3 * 4 + 2);
+  // Every layer has an anchor step; layer 0's emits no token (nothing to attend to).
+  assert.equal(cnnSteps(space, 3).length, 3 * 4 + 3);
   const fixedStride = CnnSpaceConfig.parse({ kind: 'cnn', strides: [1] });
   assert.equal(cnnSteps(fixedStride, 6).filter((s) => s.kind === 'choice').length, 6 * 3);
   assert.throws(() => decodeCnn(space, 3, tokens.slice(1)), /expected 15 tokens/);
@@ -54,7 +55,7 @@ test('architectures round-trip through JSON with a stable key, and bad ones are 
 });
 
 test('rule 1 and 2: no input takes the image; unconsumed outputs go to the classifier', () => {
-  const arch = parseArchitecture({ kind: 'cnn', layers: [
+  const arch = validateCnn({ kind: 'cnn', layers: [
     { filterHeight: 3, filterWidth: 3, filters: 8, stride: 1, inputs: [] },
     { filterHeight: 3, filterWidth: 3, filters: 8, stride: 2, inputs: [] },
     { filterHeight: 3, filterWidth: 3, filters: 8, stride: 1, inputs: [0] },

@@ -7,6 +7,7 @@ import { createControllerActivities, createTrainingActivities } from '../../acti
 import { loadTf } from '../../backend/tf';
 import { loadDataset } from '../../data/load';
 import type { Db } from '../../store/db';
+import { tableLookup } from '../../workers/training-worker';
 import { testServers, uniqueId } from './servers';
 
 export const WORKFLOWS_PATH = require.resolve('../../workflows');
@@ -56,7 +57,7 @@ export async function startSearchWorkers(pool: Db): Promise<SearchWorkers> {
     connection: native,
     taskQueue: trainingQueue,
     identity: workerIdentity,
-    activities: createTrainingActivities({ pool, tf, workerIdentity, loadData: (config, seed) => loadDataset(tf, config, seed) }),
+    activities: createTrainingActivities({ pool, tf, workerIdentity, loadData: (config, seed) => loadDataset(tf, config, seed), lookupTable: tableLookup() }),
     maxConcurrentActivityTaskExecutions: 2,
   });
   const runs = [controller.run(), training.run()];

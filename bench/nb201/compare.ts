@@ -1,0 +1,108 @@
+// Compares search strategies on the NAS-Bench-201 table (CIFAR-10 by default): every strategy of
+// bench/nb201/strategies.ts runs seeds 1..N to the largest budget; prints test accuracy of the pick per
+// budget beside the paper's numbers and writes best-so-far.svg. A benchmark: it never fails on its figures.
+//   node dist/bench/nb201/compare.js [--table <csv[.gz]>] [--seeds 100] [--budgets 100,300,1000]
+//        [--out bench/nb201/out] [--strategies random,evolution] [--x log|linear]
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { repoRoot } from '../../config/runtime';
+import { loadNb201Table } from '../../data/nb201-table';
+import type { Nb201Architecture } from '../../space/nb201';
+import { nb201Evaluator, runSearch, summarize, type BudgetSummary, type Nb201Evaluation, type SearchRun } from '../../strategies/harness';
+import { PAPER_CIFAR10, PAPER_CIFAR10_OPTIMUM } from './paper';
+import { bestSoFarSvg, type Curve } from './plot';
+import { STRATEGIES } from './strategies';
+
+function flag(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const value = process.argv[i + 1];
+  if (value === undefined || value.startsWith('--')) throw new Error(`--${name} needs a value`);
+  return value;
+}
+
+function positiveInteger(name: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: "${text}" is not a positive integer`);
+  return n;
+}
+
+interface Outcome {
+  name: string;
+  summaries: BudgetSummary[];
+  curve: Curve;
+  seconds: number;
+}
+
+/** Mean over runs of the pick's test accuracy after each query. */
+function meanCurve(name: string, runs: readonly SearchRun<Nb201Architecture, Nb201Evaluation>[]): Curve {
+  const length = runs[0]!.bestSoFar.length;
+  const values = Array.from({ length }, (_, i) => runs.reduce((sum, run) => sum + run.bestSoFar[i]!.evaluation.testAccuracy, 0) / runs.length);
+  return { name, values };
+}
+
+function markdown(outcomes: readonly Outcome[], budgets: readonly number[], seeds: number, bestIndex: number, rewardBestIndex: number): string {
+  const percent = (share: number) => `${(100 * share).toFixed(0)}%`;
+  const cell = (s: BudgetSummary) => `${s.mean.toFixed(2)} ± ${s.std.toFixed(2)} (${percent(s.shareFoundBest)} / ${percent(s.shareFoundRewardBest)})`;
+  const paper = (name: string) => (PAPER_CIFAR10[name] ? `${PAPER_CIFAR10[name].mean.toFixed(2)} ± ${PAPER_CIFAR10[name].std.toFixed(2)}` : '—');
+  const lines = [
+    `| queries | ${outcomes.map((o) => o.name).join(' | ')} |`,
+    `|---|${outcomes.map(() => '---').join('|')}|`,
+    ...budgets.map((b, i) => `| ${b} | ${outcomes.map((o) => cell(o.summaries[i]!)).join(' | ')} |`),
+    `| paper: 500 runs, 12,000 simulated s; optimum ${PAPER_CIFAR10_OPTIMUM} | ${outcomes.map((o) => paper(o.name)).join(' | ')} |`,
+    `| wall time, all seeds | ${outcomes.map((o) => `${o.seconds.toFixed(2)} s`).join(' | ')} |`,
+  ];
+  return [
+    `CIFAR-10 test accuracy (%) of the pick (the best-by-reward query so far; reward = valid_acc_12ep / 100),`,
+    `mean ± population std over seeds 1..${seeds}; (a% / b%) = share of runs whose pick is the table's best cell by`,
+    `valid_acc_200ep (index ${bestIndex}) / by the reward valid_acc_12ep (index ${rewardBestIndex}).`,
+    `Budgets count queries, repeats included; the paper's budget was 12,000 simulated seconds of training.`,
+    '',
+    ...lines,
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const root = repoRoot();
+  const tablePath = path.resolve(flag('table', path.join(root, '..', 'shared', 'data', 'nas-bench-201', 'cifar10.csv.gz')));
+  const seeds = positiveInteger('seeds', flag('seeds', '100'));
+  const budgets = flag('budgets', '100,300,1000').split(',').map((b) => positiveInteger('budgets', b)).sort((a, b) => a - b);
+  const outDir = path.resolve(flag('out', path.join(root, 'bench', 'nb201', 'out')));
+  const names = flag('strategies', Object.keys(STRATEGIES).join(',')).split(',');
+  const xScale = flag('x', 'log');
+  if (xScale !== 'log' && xScale !== 'linear') throw new Error(`--x: "${xScale}" is neither log nor linear`);
+  const unknown = names.filter((n) => !STRATEGIES[n]);
+  if (unknown.length > 0) throw new Error(`unknown strategy ${unknown.join(', ')} (known: ${Object.keys(STRATEGIES).join(', ')})`);
+
+  const table = await loadNb201Table(tablePath);
+  const evaluate = nb201Evaluator(table);
+  const maxBudget = budgets.at(-1)!;
+  const outcomes: Outcome[] = [];
+  for (const name of names) {
+    const started = performance.now();
+    const runs = Array.from({ length: seeds }, (_, i) => runSearch(STRATEGIES[name]!(i + 1), evaluate, maxBudget));
+    const seconds = (performance.now() - started) / 1000;
+    outcomes.push({ name, summaries: summarize(runs, budgets), curve: meanCurve(name, runs), seconds });
+    process.stdout.write(`${name}: ${seeds} seeds × ${maxBudget} queries in ${seconds.toFixed(2)} s\n`);
+  }
+
+  const best = table.best('valid_acc_200ep');
+  const report = markdown(outcomes, budgets, seeds, best.index, table.best('valid_acc_12ep').index);
+  const svg = bestSoFarSvg(outcomes.map((o) => o.curve), {
+    title: `NAS-Bench-201 ${path.basename(tablePath)}: best-so-far pick, mean over ${seeds} seeds`,
+    xScale,
+    references: Object.entries(PAPER_CIFAR10).map(([name, r]) => ({ name, label: `paper ${r.label} ${r.mean.toFixed(2)}`, value: r.mean })),
+    optimum: { label: `optimum ${PAPER_CIFAR10_OPTIMUM} (index ${best.index}: ${best.test_acc_200ep})`, value: PAPER_CIFAR10_OPTIMUM },
+  });
+  await mkdir(outDir, { recursive: true });
+  await writeFile(path.join(outDir, 'best-so-far.svg'), svg);
+  await writeFile(path.join(outDir, 'summary.md'), report);
+  process.stdout.write(`\n${report}\nwrote ${path.join(outDir, 'best-so-far.svg')} and summary.md\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,79 @@
+// Tabular mode through the durable workflow: a NAS-Bench-201 search whose trainChild answers from a
+// table, against the real Temporal dev server and PostgreSQL, gives exactly the queries and rewards
+// of the fast in-process harness for the same seed. Not the strategies' quality (bench/nb201/).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { loadTf } from '../../backend/tf';
+import { PRESETS } from '../../config/presets';
+import type { SearchConfigInput } from '../../config/search-config';
+import { parseNb201Csv } from '../../data/nb201-table';
+import { architectureKey } from '../../space/architecture';
+import { mulberry32 } from '../../random/prng';
+import { NB201_OPS, toCellString } from '../../space/nb201';
+import { nb201Evaluator, runSearch } from '../../strategies/harness';
+import { createReinforceStrategy } from '../../strategies/reinforce';
+import type { nasSearch } from '../../workflows';
+import { startSearchWorkers, type SearchWorkers } from '../support/in-process-workers';
+import { childRecords } from '../support/search-rows';
+import { createTestDatabase, type TestDatabase, uniqueId } from '../support/servers';
+
+let db: TestDatabase;
+let workers: SearchWorkers;
+let dir: string;
+let tablePath: string;
+
+/** All 15,625 cells with made-up accuracies (a seeded function of the cell), written as a CSV. */
+function writeSyntheticTable(file: string): void {
+  const random = mulberry32(99);
+  const lines = ['index,arch,params_m,valid_acc_12ep,valid_acc_200ep,test_acc_200ep'];
+  for (let i = 0; i < 5 ** 6; i++) {
+    const ops = Array.from({ length: 6 }, (_, e) => NB201_OPS[Math.floor(i / 5 ** e) % 5]!);
+    const convs = ops.filter((op) => op === 'nor_conv_3x3').length;
+    const valid = 50 + 6 * convs + 10 * random();
+    lines.push(`${i},${toCellString({ kind: 'nb201', ops })},${(0.1 + convs * 0.2).toFixed(4)},${valid.toFixed(4)},${(valid + 5).toFixed(4)},${(valid + 6).toFixed(4)}`);
+  }
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+}
+
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-nb201-'));
+  tablePath = path.join(dir, 'table.csv');
+  writeSyntheticTable(tablePath);
+  db = await createTestDatabase('nb201');
+  workers = await startSearchWorkers(db.pool);
+});
+after(async () => {
+  await workers?.stop();
+  await db?.drop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('the workflow and the in-process harness query the same cells with the same rewards for a seed', async () => {
+  const budget = 10; // 3 iterations of 4, the last one cut to 2: both must cut it alike
+  const config = {
+    ...PRESETS.nb201, seed: 3, data: { source: 'nb201Table', path: tablePath },
+    budget: { childrenPerIteration: 4, maxChildren: budget }, trainingTaskQueue: workers.trainingQueue,
+  } as SearchConfigInput;
+  const searchId = uniqueId('nb201');
+  const handle = await workers.client.workflow.start<typeof nasSearch>('nasSearch', {
+    taskQueue: workers.controllerQueue, workflowId: searchId, args: [{ config }], workflowExecutionTimeout: '3m',
+  });
+  const result = await Promise.race([handle.result(), workers.failed]);
+  assert.equal(result.childrenDone, budget);
+
+  const table = parseNb201Csv(fs.readFileSync(tablePath, 'utf8'), tablePath);
+  const evaluate = nb201Evaluator(table);
+  const strategy = createReinforceStrategy(loadTf('cpu'), config, budget);
+  const run = runSearch(strategy, (arch) => {
+    if (arch.kind !== 'nb201') throw new Error('expected NAS-Bench-201 cells');
+    return evaluate(arch);
+  }, budget);
+  const durable = await childRecords(db.pool, searchId);
+  assert.equal(durable.length, budget);
+  assert.deepEqual(durable.map((c) => c.archKey), run.queries.map((q) => architectureKey(q.arch)));
+  assert.ok(new Set(durable.map((c) => c.archKey)).size > 3, 'the search visits several cells');
+  durable.forEach((c, i) => assert.ok(Math.abs(c.reward! - run.queries[i]!.evaluation.reward) < 1e-12, `reward ${i}`));
+});
