@@ -1,7 +1,7 @@
 // Compares search strategies on the NAS-Bench-201 table (CIFAR-10 by default): every strategy of
 // bench/nb201/strategies.ts runs seeds 1..N to the largest budget; prints test accuracy of the pick per
 // budget beside the paper's numbers and writes best-so-far.svg. A benchmark: it never fails on its figures.
-//   node dist/bench/nb201/compare.js [--table <csv[.gz]>] [--seeds 100] [--budgets 100,300,1000]
+//   node dist/bench/nb201/compare.js [--table <csv[.gz]>] [--seeds 100] [--budgets 100,300,1000] [--set controller.learningRate=0.01 ...]
 //        [--out bench/nb201/out] [--strategies random,evolution] [--x log|linear]
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -72,6 +72,7 @@ async function main(): Promise<void> {
   const outDir = path.resolve(flag('out', path.join(root, 'bench', 'nb201', 'out')));
   const names = flag('strategies', Object.keys(STRATEGIES).join(',')).split(',');
   const xScale = flag('x', 'log');
+  const settings = process.argv.flatMap((a, i) => (process.argv[i - 1] === '--set' ? [a] : []));
   if (xScale !== 'log' && xScale !== 'linear') throw new Error(`--x: "${xScale}" is neither log nor linear`);
   const unknown = names.filter((n) => !STRATEGIES[n]);
   if (unknown.length > 0) throw new Error(`unknown strategy ${unknown.join(', ')} (known: ${Object.keys(STRATEGIES).join(', ')})`);
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
   const outcomes: Outcome[] = [];
   for (const name of names) {
     const started = performance.now();
-    const runs = Array.from({ length: seeds }, (_, i) => runSearch(STRATEGIES[name]!(i + 1), evaluate, maxBudget));
+    const runs = Array.from({ length: seeds }, (_, i) => runSearch(STRATEGIES[name]!(i + 1, maxBudget, settings), evaluate, maxBudget));
     const seconds = (performance.now() - started) / 1000;
     outcomes.push({ name, summaries: summarize(runs, budgets), curve: meanCurve(name, runs), seconds });
     process.stdout.write(`${name}: ${seeds} seeds × ${maxBudget} queries in ${seconds.toFixed(2)} s\n`);
