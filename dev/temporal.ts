@@ -9,12 +9,9 @@ import type { RuntimeConfig } from '../config/runtime';
 import { commandLine, isListening, isRunning, run, sleep, stopPid, tail, waitUntil } from './processes';
 
 /** Custom search attributes of a search, as `temporal` CLI types (the SDK calls Double `FLOAT`). */
-export const NAS_SEARCH_ATTRIBUTES = {
-  NasBestAccuracy: 'Double',
-  NasChildrenDone: 'Int',
-  NasSpace: 'Keyword',
-  NasStatus: 'Keyword',
-} as const;
+import { NAS_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+
+export { NAS_SEARCH_ATTRIBUTES };
 
 export type TemporalPaths = { dir: string; db: string; log: string; pid: string };
 

@@ -3,13 +3,15 @@
 // Only ids, token summaries and numbers pass through history; parameters, optimizer slots and
 // the baseline stay in Postgres. Not the place for tensors, SQL, files, env or clocks.
 import {
-  ApplicationFailure, type RetryPolicy, allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo,
+  ApplicationFailure, type RetryPolicy, allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler,
+  upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { ControllerActivities, SearchSummary, TrainingActivities } from '../activities';
 import { parseSearchConfig, parseSearchId } from '../config/parse';
 import type { SearchConfig, SearchConfigInput } from '../config/search-config';
 import { NON_RETRYABLE_ERROR_TYPES } from '../errors';
 import { pauseSignal, progressQuery, resumeSignal, stopSignal, type SearchProgress } from './messages';
+import { NasBestAccuracy, NasChildrenDone, NasSpace, NasStatus } from './search-attributes';
 
 export interface NasSearchInput {
   /** Defaults to the workflow id. */
@@ -86,15 +88,31 @@ export async function nasSearch(input: NasSearchInput): Promise<NasSearchResult>
       return continueAsNew<typeof nasSearch>({ searchId, config: input.config, resume });
     }
     await runIteration(acts, searchId, Math.min(m, budget - progress.childrenDone), progress);
+    publish(progress, config, 'running');
     iterationsThisRun++;
   }
 
   progress.phase = stopRequested ? 'stopped' : 'completed';
   const status = stopRequested ? 'stopped' : 'completed';
+  publish(progress, config, status);
   await acts.controller.setStatus({ searchId, status });
   const summary = await acts.controller.summarizeSearch({ searchId });
   await condition(allHandlersFinished);
   return { searchId, iterations: progress.iteration, status, ...summary };
+}
+
+/**
+ * Progress as typed search attributes, for the Web UI's list and filters. Added after histories
+ * were recorded without it, hence the patch: old runs replay without the upserts.
+ */
+function publish(progress: SearchProgress, config: SearchConfig, status: string): void {
+  if (!patched('nas-search-attributes')) return;
+  upsertSearchAttributes([
+    { key: NasChildrenDone, value: progress.childrenDone },
+    { key: NasSpace, value: config.space.kind },
+    { key: NasStatus, value: status },
+    ...(progress.bestAccuracy === null ? [] : [{ key: NasBestAccuracy, value: progress.bestAccuracy }]),
+  ]);
 }
 
 /** One controller iteration (section 3.2): sample m children, train them in parallel, update. */

@@ -16,6 +16,8 @@ import { NB201_OPS, toCellString } from '../../space/nb201';
 import { nb201Evaluator, runSearch } from '../../strategies/harness';
 import { createReinforceStrategy } from '../../strategies/reinforce';
 import type { nasSearch } from '../../workflows';
+import { NasChildrenDone } from '../../workflows/search-attributes';
+import { eventually } from '../support/eventually';
 import { startSearchWorkers, type SearchWorkers } from '../support/in-process-workers';
 import { childRecords } from '../support/search-rows';
 import { createTestDatabase, type TestDatabase, uniqueId } from '../support/servers';
