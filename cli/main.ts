@@ -10,7 +10,7 @@ import { createTrainingWorker } from '../workers/training-worker';
 import { connectClient, openDatabase } from '../workers/connect';
 import { parseArgs } from './args';
 import { searchConfigFrom } from './config-input';
-import { openForQueries, printBest, runSearch, searchStatus, startSearch } from './search';
+import { printBest, runSearch, searchStatus, startSearch } from './search';
 
 const HELP = `nas: Neural Architecture Search with reinforcement learning, on Temporal
 
@@ -65,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'best' && sub) {
-    const pool = await openForQueries(loadRuntimeConfig());
+    const pool = await openDatabase(loadRuntimeConfig(), 2);
     await printBest(pool, sub, int('top') ?? 5, process.stdout);
     await pool.end();
     return 0;

@@ -2,12 +2,12 @@
 // (servers, workers, progress, result), ask a running search for progress, list the best children.
 import fs from 'node:fs';
 import os from 'node:os';
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { RuntimeConfig } from '../config/runtime';
 import type { SearchConfig, SearchConfigInput } from '../config/search-config';
 import { parseSearchId } from '../config/parse';
 import { ensureDevServers } from '../dev';
-import { DatasetNotFoundError } from '../errors';
+import { DatasetNotFoundError, NotFoundError } from '../errors';
 import { describeArchitecture } from '../space/architecture';
 import { bestChildren } from '../store/children';
 import type { Db } from '../store/db';
@@ -90,11 +90,10 @@ export async function printBest(pool: Db, searchId: string, top: number, out: No
 
 export async function searchStatus(client: Client, searchId: string): Promise<unknown> {
   const handle = client.workflow.getHandle(parseSearchId(searchId));
-  const description = await handle.describe();
+  const description = await handle.describe().catch((err: unknown) => {
+    if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`no search with id "${searchId}" in this Temporal namespace`);
+    throw err;
+  });
   const progress = description.status.name === 'RUNNING' ? await handle.query(progressQuery) : null;
   return { searchId, status: description.status.name, progress };
-}
-
-export async function openForQueries(runtime: RuntimeConfig): Promise<Db> {
-  return openDatabase(runtime, 2);
 }

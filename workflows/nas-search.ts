@@ -17,6 +17,8 @@ export interface NasSearchInput {
   /** Defaults to the workflow id. */
   searchId?: string;
   config?: SearchConfigInput;
+  /** Iterations per workflow run before continueAsNew (default 100); keeps history bounded. */
+  iterationsPerRun?: number;
   /** Set by continueAsNew: where the previous run stopped. */
   resume?: { iteration: number; childrenDone: number; bestAccuracy: number | null; baseline: number | null; paused: boolean };
 }
@@ -27,7 +29,7 @@ export interface NasSearchResult extends SearchSummary {
   status: 'completed' | 'stopped';
 }
 
-/** Iterations per workflow run before continueAsNew, whatever the server suggests. */
+/** Iterations per workflow run before continueAsNew, unless the input or the server says sooner. */
 const ITERATIONS_PER_RUN = 100;
 
 function activities(config: SearchConfig) {
@@ -82,10 +84,10 @@ export async function nasSearch(input: NasSearchInput): Promise<NasSearchResult>
       if (stopRequested) break;
       await acts.controller.setStatus({ searchId, status: 'running' });
     }
-    if (iterationsThisRun >= ITERATIONS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+    if (iterationsThisRun >= (input.iterationsPerRun ?? ITERATIONS_PER_RUN) || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       const resume = { iteration: progress.iteration, childrenDone: progress.childrenDone, bestAccuracy: progress.bestAccuracy, baseline: progress.baseline, paused };
-      return continueAsNew<typeof nasSearch>({ searchId, config: input.config, resume });
+      return continueAsNew<typeof nasSearch>({ ...input, searchId, resume });
     }
     await runIteration(acts, searchId, Math.min(m, budget - progress.childrenDone), progress);
     publish(progress, config, 'running');

@@ -52,6 +52,9 @@ test('malformed config: exit 2, the key named, nothing written', async () => {
   assert.match(missing.err, /config file .*nope\.yaml does not exist/);
   assert.equal(nas(['search', 'start', '--id', "x'; DROP TABLE children; --"]).code, 2);
   assert.equal(nas(['frobnicate']).code, 2);
+  const unknown = nas(['search', 'status', 'no-such-search']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /no search with id "no-such-search"/);
   assert.equal(await searchRows(), 0);
 });
 

@@ -3,7 +3,7 @@
 // resume, stop, and that a seed fixes the search. Not worker processes or crashes (kill.test.ts).
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { ApplicationFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, WorkflowFailedError, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { nasSearch } from '../../workflows';
 import { pauseSignal, progressQuery, resumeSignal, stopSignal, type SearchProgress } from '../../workflows/messages';
 import { eventually } from '../support/eventually';
@@ -30,11 +30,11 @@ async function harness(): Promise<Harness> {
   return { db, workers };
 }
 
-function startSearch(h: Harness, options: Omit<TinySearchOptions, 'trainingTaskQueue'>, searchId = uniqueId('search')): Promise<WorkflowHandle<typeof nasSearch>> {
+function startSearch(h: Harness, options: Omit<TinySearchOptions, 'trainingTaskQueue'>, searchId = uniqueId('search'), iterationsPerRun?: number): Promise<WorkflowHandleWithFirstExecutionRunId<typeof nasSearch>> {
   return h.workers.client.workflow.start<typeof nasSearch>('nasSearch', {
     taskQueue: h.workers.controllerQueue,
     workflowId: searchId,
-    args: [{ config: tinySearchConfig({ ...options, trainingTaskQueue: h.workers.trainingQueue }) }],
+    args: [{ config: tinySearchConfig({ ...options, trainingTaskQueue: h.workers.trainingQueue }), iterationsPerRun }],
     workflowExecutionTimeout: '5m',
   });
 }
@@ -86,6 +86,21 @@ test('3 iterations × 2 children: every child and every update recorded exactly 
   assert.equal((await baselineRecord(h.db.pool, searchId)).rewardsSeen, 6);
   assert.equal(await searchStatusRow(h.db.pool, searchId), 'completed');
   assert.equal((await tableCounts(h.db.pool)).parameter_snapshots, 0, 'every snapshot is deleted once its update is applied');
+});
+
+test('continueAsNew every iteration: the chain of runs completes the search with every child and update once', async () => {
+  const h = await harness();
+  const handle = await startSearch(h, { iterations: 3 }, uniqueId('can'), 1);
+  const firstRunId = handle.firstExecutionRunId;
+  const result = await resultOf(h, handle);
+  assert.equal(result.status, 'completed');
+  assert.equal(result.childrenDone, 6);
+  assert.equal(result.iterations, 3);
+  const latest = await h.workers.client.workflow.getHandle(handle.workflowId).describe();
+  assert.notEqual(latest.runId, firstRunId, 'the search continued as new');
+  assert.deepEqual((await childRecords(h.db.pool, handle.workflowId)).map((c) => [c.iteration, c.childIndex]), [[0, 0], [0, 1], [1, 0], [1, 1], [2, 0], [2, 1]]);
+  assert.deepEqual((await updateRecords(h.db.pool, handle.workflowId)).map((u) => u.iteration), [0, 1, 2]);
+  assert.equal((await baselineRecord(h.db.pool, handle.workflowId)).rewardsSeen, 6);
 });
 
 test('invalid workflow input fails the workflow with InvalidConfigError and writes nothing to SQL', async () => {
