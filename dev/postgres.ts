@@ -114,14 +114,21 @@ async function lookupUser(name: string): Promise<RunAs | undefined> {
 }
 
 /** Every existing folder from `dir` up to / must let the server user through (mkdtemp makes 0700). */
-function assertSearchable(dir: string, as: RunAs): void {
+function ensureSearchable(dir: string, as: RunAs): void {
   for (let d = dir; ; d = path.dirname(d)) {
     const st = fs.statSync(d, { throwIfNoEntry: false });
     const ok = !st || (st.mode & 0o001) !== 0 || (st.uid === as.uid && (st.mode & 0o100) !== 0)
       || (st.gid === as.gid && (st.mode & 0o010) !== 0);
     if (!ok) {
-      throw new DatabaseUnavailableError(`${d} (mode ${(st.mode & 0o777).toString(8)}) cannot be entered by the `
-        + `postgres user (uid ${as.uid}) that runs the server as root: chmod o+x it, or set NAS_HOME elsewhere`);
+      // A checkout under a 0700 folder (mktemp -d, /root) is common; the server needs only to pass
+      // through it, so grant search (x) to others, never read, and say so.
+      try {
+        fs.chmodSync(d, (st.mode & 0o7777) | 0o001);
+        process.stderr.write(`postgres: granted o+x on ${d} so the postgres user (uid ${as.uid}) can reach its data and binaries\n`);
+      } catch (err) {
+        throw new DatabaseUnavailableError(`${d} (mode ${(st.mode & 0o777).toString(8)}) cannot be entered by the `
+          + `postgres user (uid ${as.uid}) that runs the server as root, and chmod o+x failed (${(err as Error).message}): set NAS_HOME elsewhere`);
+      }
     }
     if (path.dirname(d) === d) return;
   }
@@ -159,7 +166,7 @@ function publish(stage: string, data: string): void {
 /** The server user (as root), checked to reach the data dir and binaries, and an initialised data dir. */
 async function prepare(paths: PostgresPaths): Promise<void> {
   const as = await serverUser();
-  if (as) [paths.dir, binDir()].forEach((dir) => assertSearchable(dir, as));
+  if (as) [paths.dir, binDir()].forEach((dir) => ensureSearchable(dir, as));
   await initialiseOnce(paths, as);
 }
 
