@@ -15,6 +15,8 @@ import { advantages, mean, updateBaseline } from '../reinforce/baseline';
 import { reinforceGradient } from '../reinforce/estimator';
 import { describeArchitecture } from '../space/architecture';
 import { decodeArchitecture, depthAt } from '../space/search-space';
+import { encodeNb201 } from '../space/nb201';
+import { replayedProposal } from '../strategies/baselines';
 import { insertSampledChildren, iterationChildren, searchProgress, bestChildren } from '../store/children';
 import { type Db, isUniqueViolation, withTransaction } from '../store/db';
 import { applyGradient, deleteSnapshot, loadSnapshot, pullParameters, readBaseline, saveSnapshot, writeBaseline } from '../store/parameters';
@@ -82,6 +84,7 @@ export function createControllerActivities({ pool, tf }: ControllerDeps) {
       const existing = await iterationChildren(pool, input.searchId, input.replica, input.iteration);
       if (existing.length > 0) return toBatch(existing);
       const config = await configOf(input.searchId);
+      if (config.strategy !== 'reinforce') return sampleBaseline(pool, config, input);
       const numLayers = depthAt(config, input.childrenBefore);
       const snapshot = await pullParameters(pool, input.searchId);
       const seed = mixSeed(config.seed, input.replica, input.iteration);
@@ -166,6 +169,20 @@ export function createControllerActivities({ pool, tf }: ControllerDeps) {
 }
 
 class AlreadyApplied extends Error {}
+
+/** Random search / regularized evolution: the next proposal, from the search's own history. */
+async function sampleBaseline(pool: Db, config: SearchConfig, input: BatchKey & { count: number }): Promise<SampledBatch> {
+  const history: number[][] = [];
+  for (let iteration = 0; iteration < input.iteration; iteration++) {
+    const children = await iterationChildren(pool, input.searchId, input.replica, iteration);
+    // Strategies observe the validation accuracy, as the in-process harness gives them.
+    history.push(children.map((c) => c.bestValidationAccuracy ?? 0));
+  }
+  const proposal = replayedProposal(config, history).slice(0, input.count);
+  await withTransaction(pool, (client) => insertSampledChildren(client, input.searchId, input.replica, input.iteration,
+    proposal.map((architecture, childIndex) => ({ childIndex, numLayers: 6, architecture, tokens: encodeNb201(architecture), logProb: 0, entropy: 0 }))));
+  return toBatch(await iterationChildren(pool, input.searchId, input.replica, input.iteration));
+}
 
 function toBatch(children: { childIndex: number; numLayers: number; architecture: Parameters<typeof describeArchitecture>[0] }[]): SampledBatch {
   return {

@@ -16,6 +16,9 @@ export function parseSearchConfig(input: unknown): SearchConfig {
   if (tabular !== (config.space.kind === 'nb201')) {
     throw new InvalidConfigError(`invalid search config: space.kind "${config.space.kind}" and data.source "${config.data.source}" do not go together (the nb201 space is answered from an nb201Table, and only it is)`);
   }
+  if (config.strategy !== 'reinforce' && config.space.kind !== 'nb201') {
+    throw new InvalidConfigError(`invalid search config: strategy "${config.strategy}" searches the nb201 space only; use strategy "reinforce" for space.kind "${config.space.kind}"`);
+  }
   return config;
 }
 

@@ -119,8 +119,20 @@ export const TimeoutsConfig = z.object({
 }).strict();
 export type TimeoutsConfig = z.infer<typeof TimeoutsConfig>;
 
+/** Regularized evolution (Real et al. 2019) with NAS-Bench-201's defaults; see strategies/regularized-evolution.ts. */
+export const EvolutionConfig = z.object({
+  populationSize: z.number().int().positive().default(10),
+  sampleSize: z.number().int().positive().default(3),
+}).strict();
+
 export const SearchConfig = z.object({
   seed: z.number().int().nonnegative().max(2 ** 31 - 1).default(1),
+  /**
+   * Who proposes children: the REINFORCE controller (the paper), or, as baselines on a
+   * NAS-Bench-201 table, random search and regularized evolution.
+   */
+  strategy: z.enum(['reinforce', 'random', 'evolution']).default('reinforce'),
+  evolution: EvolutionConfig.prefault({}),
   space: SpaceConfig.prefault({ kind: 'cnn' }),
   controller: ControllerConfig.prefault({}),
   schedule: ScheduleConfig.prefault({}),

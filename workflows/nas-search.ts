@@ -89,7 +89,7 @@ export async function nasSearch(input: NasSearchInput): Promise<NasSearchResult>
       const resume = { iteration: progress.iteration, childrenDone: progress.childrenDone, bestAccuracy: progress.bestAccuracy, baseline: progress.baseline, paused };
       return continueAsNew<typeof nasSearch>({ ...input, searchId, resume });
     }
-    await runIteration(acts, searchId, Math.min(m, budget - progress.childrenDone), progress);
+    await runIteration(acts, searchId, config.strategy, Math.min(m, budget - progress.childrenDone), progress);
     publish(progress, config, 'running');
     iterationsThisRun++;
   }
@@ -117,8 +117,8 @@ function publish(progress: SearchProgress, config: SearchConfig, status: string)
   ]);
 }
 
-/** One controller iteration (section 3.2): sample m children, train them in parallel, update. */
-async function runIteration(acts: ReturnType<typeof activities>, searchId: string, count: number, progress: SearchProgress): Promise<void> {
+/** One controller iteration (section 3.2): sample m children, train them in parallel, update (REINFORCE only). */
+async function runIteration(acts: ReturnType<typeof activities>, searchId: string, strategy: SearchConfig['strategy'], count: number, progress: SearchProgress): Promise<void> {
   const key = { searchId, replica: 0, iteration: progress.iteration };
   progress.phase = 'sampling';
   const batch = await acts.controller.sampleArchitectures({ ...key, count, childrenBefore: progress.childrenDone });
@@ -132,9 +132,11 @@ async function runIteration(acts: ReturnType<typeof activities>, searchId: strin
     progress.lastArchitecture = child.summary;
     return outcome;
   }));
-  progress.phase = 'updating';
-  const update = await acts.controller.applyReinforceUpdate(key);
-  progress.baseline = update.baselineAfter;
+  if (strategy === 'reinforce') {
+    progress.phase = 'updating';
+    const update = await acts.controller.applyReinforceUpdate(key);
+    progress.baseline = update.baselineAfter;
+  }
   progress.childrenDone += outcomes.length;
   progress.iteration++;
 }

@@ -13,7 +13,11 @@ import { parseNb201Csv } from '../../data/nb201-table';
 import { architectureKey } from '../../space/architecture';
 import { mulberry32 } from '../../random/prng';
 import { NB201_OPS, toCellString } from '../../space/nb201';
-import { nb201Evaluator, runSearch } from '../../strategies/harness';
+import { nb201Evaluator, runSearch, type Nb201Evaluation } from '../../strategies/harness';
+import { createBaselineStrategy } from '../../strategies/baselines';
+import type { Strategy } from '../../strategies/strategy';
+import type { Architecture } from '../../space/architecture';
+import { parseSearchConfig } from '../../config/parse';
 import { createReinforceStrategy } from '../../strategies/reinforce';
 import type { nasSearch } from '../../workflows';
 import { NasChildrenDone } from '../../workflows/search-attributes';
@@ -53,29 +57,45 @@ after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('the workflow and the in-process harness query the same cells with the same rewards for a seed', async () => {
-  const budget = 10; // 3 iterations of 4, the last one cut to 2: both must cut it alike
-  const config = {
-    ...PRESETS.nb201, seed: 3, data: { source: 'nb201Table', path: tablePath },
-    budget: { childrenPerIteration: 4, maxChildren: budget }, trainingTaskQueue: workers.trainingQueue,
-  } as SearchConfigInput;
-  const searchId = uniqueId('nb201');
-  const handle = await workers.client.workflow.start<typeof nasSearch>('nasSearch', {
-    taskQueue: workers.controllerQueue, workflowId: searchId, args: [{ config }], workflowExecutionTimeout: '3m',
-  });
-  const result = await Promise.race([handle.result(), workers.failed]);
-  assert.equal(result.childrenDone, budget);
+for (const strategy of ['reinforce', 'random', 'evolution'] as const) {
+  test(`${strategy}: the workflow and the in-process harness query the same cells with the same rewards for a seed`, async () => {
+    // 3 iterations of 4, the last cut to 2 for REINFORCE (both must cut it alike); one a step for the baselines.
+    const budget = strategy === 'reinforce' ? 10 : 14;
+    const config = {
+      ...PRESETS.nb201, strategy, seed: 3, data: { source: 'nb201Table', path: tablePath },
+      evolution: { populationSize: 5, sampleSize: 2 },
+      budget: { childrenPerIteration: 4, maxChildren: budget }, trainingTaskQueue: workers.trainingQueue,
+    } as SearchConfigInput;
+    const searchId = uniqueId(`nb201-${strategy}`);
+    const handle = await workers.client.workflow.start<typeof nasSearch>('nasSearch', {
+      taskQueue: workers.controllerQueue, workflowId: searchId, args: [{ config }], workflowExecutionTimeout: '3m',
+    });
+    const result = await Promise.race([handle.result(), workers.failed]);
+    assert.equal(result.childrenDone, budget);
 
-  const table = parseNb201Csv(fs.readFileSync(tablePath, 'utf8'), tablePath);
-  const evaluate = nb201Evaluator(table);
-  const strategy = createReinforceStrategy(loadTf('cpu'), config, budget);
-  const run = runSearch(strategy, (arch) => {
-    if (arch.kind !== 'nb201') throw new Error('expected NAS-Bench-201 cells');
-    return evaluate(arch);
-  }, budget);
-  const durable = await childRecords(db.pool, searchId);
-  assert.equal(durable.length, budget);
-  assert.deepEqual(durable.map((c) => c.archKey), run.queries.map((q) => architectureKey(q.arch)));
-  assert.ok(new Set(durable.map((c) => c.archKey)).size > 3, 'the search visits several cells');
-  durable.forEach((c, i) => assert.ok(Math.abs(c.reward! - run.queries[i]!.evaluation.reward) < 1e-12, `reward ${i}`));
-});
+    const table = parseNb201Csv(fs.readFileSync(tablePath, 'utf8'), tablePath);
+    const evaluate = nb201Evaluator(table);
+    const inProcess = strategy === 'reinforce'
+      ? createReinforceStrategy(loadTf('cpu'), config, budget)
+      : createBaselineStrategy(parseSearchConfig(config));
+    const run = runSearch<Architecture, Nb201Evaluation>(inProcess as Strategy<Architecture>, (arch) => {
+      if (arch.kind !== 'nb201') throw new Error('expected NAS-Bench-201 cells');
+      return evaluate(arch);
+    }, budget);
+    const durable = await childRecords(db.pool, searchId);
+    assert.equal(durable.length, budget);
+    assert.deepEqual(durable.map((c) => c.archKey), run.queries.map((q) => architectureKey(q.arch)));
+    durable.forEach((c, i) => assert.ok(Math.abs(c.reward! - run.queries[i]!.evaluation.reward) < 1e-12, `reward ${i}`));
+    assert.ok(new Set(durable.map((c) => c.archKey)).size > 3, 'the search visits several cells');
+    const updates = await db.pool.query('SELECT count(*)::int AS n FROM updates WHERE search_id = $1', [searchId]);
+    assert.equal(updates.rows[0].n, strategy === 'reinforce' ? 3 : 0, 'only the controller has updates');
+
+    // Typed search attributes: the Web UI's list, filtered by space and status, finds this search.
+    await eventually(async () => {
+      for await (const w of workers.client.workflow.list({ query: `NasSpace = "nb201" AND NasStatus = "completed" AND WorkflowId = "${searchId}"` })) {
+        return w.typedSearchAttributes.get(NasChildrenDone) === budget;
+      }
+      return false;
+    }, 30_000, 'the search listed by its search attributes');
+  });
+}
