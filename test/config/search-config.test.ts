@@ -30,6 +30,8 @@ test('bad configs name the offending key', () => {
     [{ data: { source: 'idx' } }, /data\.path/],
     [{ space: { kind: 'nb201' } }, /space\.kind "nb201" and data\.source "mnist" do not go together/],
     [{ data: { source: 'nb201Table', path: 't.csv' } }, /space\.kind "cnn" and data\.source "nb201Table"/],
+    [{ strategy: 'evolution' }, /strategy "evolution" searches the nb201 space only/],
+    [{ strategy: 'bayesian' }, /strategy/],
     [{ data: { source: 'mnist', trainSize: 9500 } }, /10000 digits[\s\S]*data\.trainSize|data\.trainSize[\s\S]*10000 digits/],
     [{ contoller: {} }, /contoller/],
     [{ schedule: { startLayers: 9, maxLayers: 4 } }, /startLayers \(9\) exceeds schedule\.maxLayers \(4\)/],
