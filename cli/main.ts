@@ -10,7 +10,7 @@ import { createTrainingWorker } from '../workers/training-worker';
 import { connectClient, openDatabase } from '../workers/connect';
 import { parseArgs } from './args';
 import { searchConfigFrom } from './config-input';
-import { printBest, runSearch, searchStatus, startSearch } from './search';
+import { controlSearch, listSearches, printBest, runSearch, searchStatus, startSearch } from './search';
 
 const HELP = `nas: Neural Architecture Search with reinforcement learning, on Temporal
 
@@ -18,6 +18,8 @@ const HELP = `nas: Neural Architecture Search with reinforcement learning, on Te
                    start servers and workers here, run a search, follow it, print the best architectures
   nas search start [same flags]   start a search for workers that run elsewhere; prints its id
   nas search status ID            live progress of a running search
+  nas search pause|resume|stop ID pause after the children in flight, resume, or finish and stop
+  nas search list                 searches known to Temporal, newest first
   nas best ID [--top N]           the best children so far, from SQL
   nas worker controller|training [--queue NAME]
   nas migrate                     apply the SQL migrations
@@ -61,6 +63,21 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'search' && sub === 'status' && target) {
     const client = await connectClient(loadRuntimeConfig());
     process.stdout.write(`${JSON.stringify(await searchStatus(client, target), null, 2)}\n`);
+    await client.connection.close();
+    return 0;
+  }
+  if (command === 'search' && (sub === 'pause' || sub === 'resume' || sub === 'stop') && target) {
+    const client = await connectClient(loadRuntimeConfig());
+    await controlSearch(client, target, sub);
+    process.stdout.write(`${sub} sent to ${target}\n`);
+    await client.connection.close();
+    return 0;
+  }
+  if (command === 'search' && sub === 'list') {
+    const client = await connectClient(loadRuntimeConfig());
+    for (const s of await listSearches(client, int('limit') ?? 50)) {
+      process.stdout.write(`${s.id}\t${s.status}\t${s.space ?? '-'}\t${s.childrenDone ?? 0} children\tbest ${s.bestAccuracy?.toFixed(4) ?? '-'}\t${s.started.toISOString()}\n`);
+    }
     await client.connection.close();
     return 0;
   }

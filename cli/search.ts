@@ -12,7 +12,8 @@ import { describeArchitecture } from '../space/architecture';
 import { bestChildren } from '../store/children';
 import type { Db } from '../store/db';
 import type { NasSearchInput, NasSearchResult } from '../workflows/nas-search';
-import { progressQuery } from '../workflows/messages';
+import { pauseSignal, progressQuery, resumeSignal, stopSignal } from '../workflows/messages';
+import { NasBestAccuracy, NasChildrenDone, NasSpace } from '../workflows/search-attributes';
 import { connectClient, openDatabase } from '../workers/connect';
 import { followProgress } from './follow';
 import { startLocalWorkers } from './local-workers';
@@ -88,12 +89,39 @@ export async function printBest(pool: Db, searchId: string, top: number, out: No
   out.write(`  architecture JSON of #1: ${JSON.stringify(best[0]!.architecture)}\n`);
 }
 
-export async function searchStatus(client: Client, searchId: string): Promise<unknown> {
+/** The handle of an existing search; an unknown id is a NotFoundError naming it. */
+async function existingSearch(client: Client, searchId: string) {
   const handle = client.workflow.getHandle(parseSearchId(searchId));
   const description = await handle.describe().catch((err: unknown) => {
     if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`no search with id "${searchId}" in this Temporal namespace`);
     throw err;
   });
+  return { handle, description };
+}
+
+/** pause / resume / stop: the signals defined next to the workflow. */
+export async function controlSearch(client: Client, searchId: string, action: 'pause' | 'resume' | 'stop'): Promise<void> {
+  const { handle, description } = await existingSearch(client, searchId);
+  if (description.status.name !== 'RUNNING') throw new NotFoundError(`search "${searchId}" is ${description.status.name.toLowerCase()}, not running`);
+  await handle.signal({ pause: pauseSignal, resume: resumeSignal, stop: stopSignal }[action]);
+}
+
+/** Searches known to Temporal, newest first, with the progress they publish as search attributes. */
+export async function listSearches(client: Client, limit = 50): Promise<{ id: string; status: string; space?: string; childrenDone?: number; bestAccuracy?: number; started: Date }[]> {
+  const out = [];
+  for await (const w of client.workflow.list({ query: 'WorkflowType = "nasSearch"' })) {
+    out.push({
+      id: w.workflowId, status: w.status.name, started: w.startTime,
+      space: w.typedSearchAttributes.get(NasSpace), childrenDone: w.typedSearchAttributes.get(NasChildrenDone),
+      bestAccuracy: w.typedSearchAttributes.get(NasBestAccuracy),
+    });
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+export async function searchStatus(client: Client, searchId: string): Promise<unknown> {
+  const { handle, description } = await existingSearch(client, searchId);
   const progress = description.status.name === 'RUNNING' ? await handle.query(progressQuery) : null;
   return { searchId, status: description.status.name, progress };
 }

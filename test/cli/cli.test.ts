@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
 import { createTestDatabase, testServers, uniqueId, type TestDatabase } from '../support/servers';
 
 const MAIN = path.join(__dirname, '..', '..', 'cli', 'main.js');
@@ -73,6 +74,36 @@ test('unreachable PostgreSQL or Temporal: exit 1 naming which, nothing written',
   assert.equal(temporal.code, 1);
   assert.match(temporal.err, /Temporal is unavailable at 127\.0\.0\.1:9/);
   assert.equal(await searchRows(), 0);
+});
+
+test('search start, list, pause, stop: the messages reach the workflow; unknown ids are named', async () => {
+  const id = uniqueId('ctl');
+  const started = nas(['search', 'start', '--id', id]);
+  assert.equal(started.code, 0, started.err);
+  assert.equal(started.out.trim(), id);
+  const client = new Client({ connection: await Connection.connect({ address: (await testServers()).temporalAddress }) });
+  try {
+    const again = nas(['search', 'start', '--id', id]);
+    assert.match(again.out, new RegExp(`${id} \\(already running\\)`));
+    const listed = nas(['search', 'list']);
+    assert.equal(listed.code, 0, listed.err);
+    assert.match(listed.out, new RegExp(`^${id}\\tRUNNING\\t`, 'm'));
+    for (const action of ['pause', 'resume', 'stop']) {
+      const r = nas(['search', action, id]);
+      assert.equal(r.code, 0, r.err);
+      assert.equal(r.out.trim(), `${action} sent to ${id}`);
+    }
+    const history = await client.workflow.getHandle(id).fetchHistory();
+    const signals = (history.events ?? []).flatMap((e) => (e.workflowExecutionSignaledEventAttributes?.signalName ? [e.workflowExecutionSignaledEventAttributes.signalName] : []));
+    assert.deepEqual(signals, ['pause', 'resume', 'stop']);
+    const unknown = nas(['search', 'pause', 'no-such-search']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /no search with id "no-such-search"/);
+  } finally {
+    // No worker polls this test's queue until the README test below starts some: end it first.
+    await client.workflow.getHandle(id).terminate('test over').catch(() => undefined);
+    await client.connection.close();
+  }
 });
 
 test("the README's main command finishes a tiny search and prints the best architecture", async () => {

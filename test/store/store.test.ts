@@ -24,7 +24,7 @@ const initial = Float32Array.from({ length: 10 }, (_, i) => i / 10 - 0.5);
 test('migrations are recorded and applied once', async () => {
   assert.deepEqual(await migrate(db.pool), []);
   const { rows } = await db.pool.query('SELECT version, name FROM schema_migrations ORDER BY version');
-  assert.deepEqual(rows.map((r) => r.name), ['001_initial.sql', '002_views.sql', '003_nb201_space.sql']);
+  assert.deepEqual(rows.map((r) => r.name), ['001_initial.sql', '002_views.sql', '003_nb201_space.sql', '004_worker_throughput.sql']);
 });
 
 test('shard ranges cover the vector contiguously', () => {
@@ -81,4 +81,6 @@ test('a finished child keeps its first result; attempts are counted', async () =
   assert.equal((await getChild(db.pool, key)).status, 'succeeded', 'a late attempt does not reopen a finished child');
   const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM children WHERE search_id = $1', ['s1']);
   assert.equal(rows[0].n, 1);
+  const throughput = await db.pool.query('SELECT worker, children::int, failed::int, training_seconds FROM worker_throughput WHERE search_id = $1', ['s1']);
+  assert.deepEqual(throughput.rows, [{ worker: 'w2', children: 1, failed: 0, training_seconds: 1 }]);
 });
