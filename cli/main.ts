@@ -8,7 +8,9 @@ import { NasError, InvalidConfigError } from '../errors';
 import { createControllerWorker } from '../workers/controller-worker';
 import { createTrainingWorker } from '../workers/training-worker';
 import { connectClient, openDatabase } from '../workers/connect';
+import { loadTf } from '../backend/tf';
 import { parseArgs } from './args';
+import { exportChild } from './export';
 import { searchConfigFrom } from './config-input';
 import { controlSearch, listSearches, printBest, runSearch, searchStatus, startSearch } from './search';
 
@@ -21,6 +23,9 @@ const HELP = `nas: Neural Architecture Search with reinforcement learning, on Te
   nas search pause|resume|stop ID pause after the children in flight, resume, or finish and stop
   nas search list                 searches known to Temporal, newest first
   nas best ID [--top N]           the best children so far, from SQL
+  nas export ID --out DIR [--rank 1] [--epochs N]
+                                  retrain a searched architecture on train+validation, measure it on
+                                  the test split, save it as a tfjs model (model.json + weights)
   nas worker controller|training [--queue NAME]
   nas migrate                     apply the SQL migrations
   nas dev up|down                 start / stop the embedded Temporal dev server and PostgreSQL
@@ -79,6 +84,20 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${s.id}\t${s.status}\t${s.space ?? '-'}\t${s.childrenDone ?? 0} children\tbest ${s.bestAccuracy?.toFixed(4) ?? '-'}\t${s.started.toISOString()}\n`);
     }
     await client.connection.close();
+    return 0;
+  }
+  if (command === 'export' && sub) {
+    const out = str('out');
+    if (!out) throw new InvalidConfigError('nas export needs --out DIR');
+    const runtime = loadRuntimeConfig();
+    const pool = await openDatabase(runtime, 2);
+    try {
+      const result = await exportChild(pool, loadTf(runtime.training.backend), { searchId: sub, rank: int('rank') ?? 1, out, epochs: int('epochs') });
+      process.stdout.write(`exported rank ${result.rank} of ${result.searchId} to ${out}: test accuracy ${result.testAccuracy.toFixed(4)} `
+        + `on ${result.testImages} images after ${result.epochs} epochs (search validation accuracy ${result.searchValidationAccuracy?.toFixed(4) ?? '-'})\n`);
+    } finally {
+      await pool.end();
+    }
     return 0;
   }
   if (command === 'best' && sub) {

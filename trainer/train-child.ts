@@ -21,6 +21,8 @@ export interface TrainChildOptions {
   onEpoch?: (epoch: number, validationAccuracy: number, loss: number) => void | Promise<void>;
   /** Polled between batches; true aborts with ChildCancelledError. */
   shouldStop?: () => boolean;
+  /** Called with the trained model before it is disposed (export saves it here); not on failure. */
+  keepModel?: (model: LayersModel) => Promise<void>;
 }
 
 export interface ChildResult {
@@ -83,6 +85,7 @@ export async function trainChild(tf: Tf, options: TrainChildOptions): Promise<Ch
       validationAccuracies.push(accuracy);
       await options.onEpoch?.(epoch, accuracy, loss.value);
     }
+    await options.keepModel?.(model);
     return result('succeeded', childReward(validationAccuracies, training.rewardWindow, training.rewardExponent));
   } finally {
     model.dispose();

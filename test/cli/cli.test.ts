@@ -110,7 +110,7 @@ test("the README's main command finishes a tiny search and prints the best archi
   const id = uniqueId('readme');
   const args = [MAIN, 'search', 'run', '--id', id, '--workers', '1',
     '--set', 'budget.maxChildren=4', '--set', 'budget.childrenPerIteration=2',
-    '--set', 'data.trainSize=200', '--set', 'data.validSize=100', '--set', 'data.testSize=0', '--set', 'child.epochs=1'];
+    '--set', 'data.trainSize=200', '--set', 'data.validSize=100', '--set', 'data.testSize=100', '--set', 'child.epochs=1'];
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
@@ -122,4 +122,31 @@ test("the README's main command finishes a tiny search and prints the best archi
   const { rows } = await db.pool.query(`SELECT count(*)::int AS children, count(*) FILTER (WHERE reward IS NOT NULL)::int AS rewarded,
       (SELECT count(*)::int FROM updates WHERE search_id = $1) AS updates FROM children WHERE search_id = $1`, [id]);
   assert.deepEqual(rows[0], { children: 4, rewarded: 4, updates: 2 });
+
+  // Export the best child, then load it in a fresh process with plain tfjs-node and measure it again.
+  const exportDir = path.join(dir, 'export');
+  const exported = nas(['export', id, '--out', exportDir, '--epochs', '2']);
+  assert.equal(exported.code, 0, exported.err);
+  assert.match(exported.out, /exported rank 1 of .* test accuracy 0\.\d{4} on 100 images after 2 epochs/);
+  const saved = JSON.parse(fs.readFileSync(path.join(exportDir, 'result.json'), 'utf8'));
+  const check = `
+    const tf = require('@tensorflow/tfjs-node');
+    const { loadDataset } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'data', 'load.js'))});
+    (async () => {
+      const model = await tf.loadLayersModel('file://${exportDir}/model.json');
+      const data = await loadDataset(tf, ${JSON.stringify(saved.data)}, ${saved.seed});
+      const images = tf.tensor4d(data.test.images, [data.test.count, data.height, data.width, data.channels]);
+      const predicted = model.predict(images).argMax(1).dataSync();
+      let right = 0;
+      predicted.forEach((p, i) => { if (p === data.test.labels[i]) right++; });
+      console.log(right / data.test.count);
+    })();`;
+  const fresh = spawnSync(process.execPath, ['-e', check], { cwd: path.join(__dirname, '..', '..', '..'), encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' } });
+  assert.equal(fresh.status, 0, fresh.stderr);
+  const reproduced = Number(fresh.stdout.trim().split('\n').at(-1));
+  assert.ok(Math.abs(reproduced - saved.testAccuracy) <= 0.01 + 1e-9, `reloaded model: ${reproduced}, at export: ${saved.testAccuracy}`);
+  assert.ok(fs.existsSync(path.join(exportDir, 'architecture.json')));
+  const bad = nas(['export', id, '--out', exportDir, '--rank', '9']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /has 4 finished children, no rank 9/);
 });
