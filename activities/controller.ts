@@ -1,7 +1,7 @@
 // Controller activities: create a search, sample a batch of children, apply the REINFORCE update.
 // Each is idempotent on (search, replica, iteration): a retry returns what the first attempt
 // stored and never applies a gradient twice. Training children lives in training.ts.
-import { Context } from '@temporalio/activity';
+import { activityContext } from './context';
 import type { Tf } from '../backend/tf';
 import { parseSearchConfig, parseSearchId } from '../config/parse';
 import type { SearchConfig, SearchConfigInput } from '../config/search-config';
@@ -47,12 +47,7 @@ export interface SearchSummary {
 }
 
 function heartbeat(details?: unknown): void {
-  // Outside an activity (unit tests calling the functions directly) there is no context.
-  try {
-    Context.current().heartbeat(details);
-  } catch {
-    /* not running as an activity */
-  }
+  activityContext()?.heartbeat(details);
 }
 
 export function createControllerActivities({ pool, tf }: ControllerDeps) {

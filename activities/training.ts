@@ -1,7 +1,7 @@
 // The trainChild activity: trains one sampled child on this worker's device and records its
 // result once. Heartbeats every epoch (and between batches, throttled by the SDK) so a dead worker
 // is noticed, and stops when Temporal cancels it. Not the training loop itself (trainer/).
-import { Context } from '@temporalio/activity';
+import { activityContext } from './context';
 import type { Tf } from '../backend/tf';
 import { parseSearchConfig } from '../config/parse';
 import type { ImageDataConfig, SearchConfig } from '../config/search-config';
@@ -33,14 +33,6 @@ export interface ChildOutcome {
   seconds: number | null;
   /** True when an earlier attempt had already finished this child and nothing was trained now. */
   reused: boolean;
-}
-
-function activityContext(): Context | undefined {
-  try {
-    return Context.current();
-  } catch {
-    return undefined; // called directly, outside a Temporal activity (tests)
-  }
 }
 
 export function createTrainingActivities({ pool, tf, loadData, lookupTable, workerIdentity }: TrainingDeps) {
