@@ -17,10 +17,10 @@ import { describeArchitecture } from '../space/architecture';
 import { decodeArchitecture, depthAt } from '../space/search-space';
 import { encodeNb201 } from '../space/nb201';
 import { replayedProposal } from '../strategies/baselines';
-import { insertSampledChildren, iterationChildren, searchProgress, bestChildren } from '../store/children';
+import { bestChildren, insertSampledChildren, iterationChildren, sampledChildrenCount, searchProgress } from '../store/children';
 import { type Db, isUniqueViolation, withTransaction } from '../store/db';
-import { applyGradient, deleteSnapshot, loadSnapshot, pullParameters, readBaseline, saveSnapshot, writeBaseline } from '../store/parameters';
-import { createSearch, getSearch, setSearchStatus, type SearchStatus } from '../store/searches';
+import { deleteSnapshot, ensureBaseline, loadSnapshot, pullParameters, pushShardGradient, readBaseline, saveSnapshot, shardLayout, writeBaseline } from '../store/parameters';
+import { createSearch, getSearch, lockSearch, setSearchStatus, type SearchStatus } from '../store/searches';
 import { findUpdate, insertUpdate, type UpdateRow } from '../store/updates';
 
 export interface ControllerDeps {
@@ -65,39 +65,59 @@ export function createControllerActivities({ pool, tf }: ControllerDeps) {
       const config = parseSearchConfig(input.config);
       const spec = controllerSpec(config);
       const initial = initialParameters(spec.layout, config.controller.initRange, mixSeed(config.seed, 0x5eed));
-      const { created } = await createSearch(pool, searchId, config, initial, 1, 1);
+      const { created } = await createSearch(pool, searchId, config, initial, config.distributed.shards, config.distributed.replicas);
       if (!created) await setSearchStatus(pool, searchId, 'running');
       return { created, parameterCount: spec.layout.size };
     },
 
     /**
-     * Samples `count` children with the parameters as they are now, storing them and the
-     * parameter snapshot in one transaction. A retry finds them and returns the same batch.
+     * Claims up to `count` children of the search's global budget for this replica's iteration and
+     * samples them with the parameters as they are now. The claim, the children and the parameter
+     * snapshot are written in one transaction holding the search row, so replicas never claim the
+     * same slots and the depth schedule counts every replica's children (section 4.1). A retry
+     * finds the stored batch and returns it; an empty batch means the budget is spent.
      */
-    async sampleArchitectures(input: BatchKey & { count: number; childrenBefore: number }): Promise<SampledBatch> {
+    async sampleArchitectures(input: BatchKey & { count: number; childrenBefore?: number }): Promise<SampledBatch> {
       heartbeat();
       const existing = await iterationChildren(pool, input.searchId, input.replica, input.iteration);
       if (existing.length > 0) return toBatch(existing);
       const config = await configOf(input.searchId);
       if (config.strategy !== 'reinforce') return sampleBaseline(pool, config, input);
-      const numLayers = depthAt(config, input.childrenBefore);
-      const snapshot = await pullParameters(pool, input.searchId);
-      const seed = mixSeed(config.seed, input.replica, input.iteration);
-      const sampled = sampleTokens(tf, controllerSpec(config), snapshot.params, numLayers, input.count, seed).map((s, childIndex) => ({
-        childIndex, numLayers, tokens: s.tokens, logProb: s.logProb, entropy: s.entropy,
-        architecture: decodeArchitecture(config.space, numLayers, s.tokens),
-      }));
-      await withTransaction(pool, async (client) => {
-        await saveSnapshot(client, input.searchId, input.replica, input.iteration, snapshot);
-        await insertSampledChildren(client, input.searchId, input.replica, input.iteration, sampled);
-      });
-      return toBatch(await iterationChildren(pool, input.searchId, input.replica, input.iteration));
+      // Sample outside the lock (the controller pass is the slow part), at the depth the schedule
+      // gives now; if other replicas moved the schedule meanwhile, sample again.
+      for (let attempt = 0; ; attempt++) {
+        const claimedBefore = await withTransaction(pool, (client) => sampledChildrenCount(client, input.searchId));
+        const numLayers = depthAt(config, claimedBefore);
+        const snapshot = await pullParameters(pool, input.searchId);
+        const seed = mixSeed(config.seed, input.replica, input.iteration, attempt);
+        const sampled = sampleTokens(tf, controllerSpec(config), snapshot.params, numLayers, input.count, seed).map((s, childIndex) => ({
+          childIndex, numLayers, tokens: s.tokens, logProb: s.logProb, entropy: s.entropy,
+          architecture: decodeArchitecture(config.space, numLayers, s.tokens),
+        }));
+        heartbeat();
+        const outcome = await withTransaction(pool, async (client) => {
+          await lockSearch(client, input.searchId);
+          if ((await iterationChildren(client, input.searchId, input.replica, input.iteration)).length > 0) return 'stored';
+          const claimed = await sampledChildrenCount(client, input.searchId);
+          const count = Math.min(input.count, config.budget.maxChildren - claimed);
+          if (count <= 0) return 'spent';
+          if (depthAt(config, claimed) !== numLayers && attempt < 10) return 'resample';
+          await ensureBaseline(client, input.searchId, input.replica);
+          await saveSnapshot(client, input.searchId, input.replica, input.iteration, snapshot);
+          await insertSampledChildren(client, input.searchId, input.replica, input.iteration, sampled.slice(0, count));
+          return 'stored';
+        });
+        if (outcome === 'spent') return { numLayers, children: [] };
+        if (outcome === 'stored') return toBatch(await iterationChildren(pool, input.searchId, input.replica, input.iteration));
+      }
     },
 
     /**
-     * Section 3.2: the REINFORCE gradient of this batch at the parameters it was sampled with,
-     * against the EMA baseline, applied with Adam to every shard; the baseline moves on and the
-     * `updates` row is written in the same transaction, so the update lands exactly once.
+     * Sections 3.2–3.3: the REINFORCE gradient of this batch at the parameters it was sampled with,
+     * against this replica's EMA baseline, pushed to each shard in a transaction of its own (Adam,
+     * or the mean of G accumulated gradients). The `updates` row, the baseline and the end of the
+     * snapshot follow in one last transaction. A retry recomputes the same gradient (the snapshot
+     * and this replica's baseline have not moved) and skips the shards that already took it.
      */
     async applyReinforceUpdate(input: BatchKey): Promise<UpdateRow> {
       heartbeat();
@@ -123,19 +143,23 @@ export function createControllerActivities({ pool, tf }: ControllerDeps) {
       const result = reinforceGradient(tf, controllerSpec(config), snapshot.params, numLayers,
         children.map((c, k) => ({ tokens: c.tokens, advantage: adv[k]! })), config.controller.entropyWeight);
       heartbeat();
+      const adam = { learningRate: config.controller.learningRate };
+      const pushes = await Promise.all((await shardLayout(pool, input.searchId)).map((range) => pushShardGradient(pool, {
+        ...input, shard: range.shard, snapshotVersion: snapshot.versions[range.shard] ?? 0,
+        gradient: result.gradient.subarray(range.start, range.start + range.size),
+      }, adam, config.distributed.accumulateGradients)));
+      heartbeat();
       try {
         return await withTransaction(pool, async (client) => {
           if (await findUpdate(client, input.searchId, input.replica, input.iteration)) throw new AlreadyApplied();
-          const lockedBaseline = await readBaseline(client, input.searchId, input.replica, true);
-          if (lockedBaseline !== baselineBefore) throw new AlreadyApplied();
-          const versions = await applyGradient(client, input.searchId, result.gradient, { learningRate: config.controller.learningRate });
           const baselineAfter = updateBaseline(baselineBefore, rewards, config.controller.baselineDecay);
           await writeBaseline(client, input.searchId, input.replica, baselineAfter, rewards.length);
           const row: UpdateRow = {
             ...input, childrenCount: rewards.length, meanReward: mean(rewards), maxReward: Math.max(...rewards),
             baselineBefore: baseline, baselineAfter, loss: result.loss, gradientNorm: l2Norm(result.gradient),
-            parameterVersionsBefore: snapshot.versions, parameterVersionsAfter: versions.after,
-            staleness: versions.before.reduce((n, v, s) => n + (v - (snapshot.versions[s] ?? v)), 0),
+            parameterVersionsBefore: snapshot.versions, parameterVersionsAfter: pushes.map((p) => p.versionAfter),
+            // Steps that landed on a shard between this batch's pull and its push (the most over shards).
+            staleness: Math.max(0, ...pushes.map((p) => p.staleness)),
           };
           await insertUpdate(client, row);
           await deleteSnapshot(client, input.searchId, input.replica, input.iteration);
@@ -173,7 +197,9 @@ async function sampleBaseline(pool: Db, config: SearchConfig, input: BatchKey & 
     // Strategies observe the validation accuracy, as the in-process harness gives them.
     history.push(children.map((c) => c.bestValidationAccuracy ?? 0));
   }
-  const proposal = replayedProposal(config, history).slice(0, input.count);
+  const claimed = await withTransaction(pool, (client) => sampledChildrenCount(client, input.searchId));
+  const proposal = replayedProposal(config, history).slice(0, Math.max(0, Math.min(input.count, config.budget.maxChildren - claimed)));
+  if (proposal.length === 0) return { numLayers: 6, children: [] };
   await withTransaction(pool, (client) => insertSampledChildren(client, input.searchId, input.replica, input.iteration,
     proposal.map((architecture, childIndex) => ({ childIndex, numLayers: 6, architecture, tokens: encodeNb201(architecture), logProb: 0, entropy: 0 }))));
   return toBatch(await iterationChildren(pool, input.searchId, input.replica, input.iteration));

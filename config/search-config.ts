@@ -119,6 +119,18 @@ export const TimeoutsConfig = z.object({
 }).strict();
 export type TimeoutsConfig = z.infer<typeof TimeoutsConfig>;
 
+/**
+ * Section 3.3: the parameter server's S shards, K controller replicas sampling m children each
+ * (m is budget.childrenPerIteration), and G: a shard applies the mean of G accumulated replica
+ * gradients at once (the paper's PTB runs); 1 applies each gradient as it arrives.
+ */
+export const DistributedConfig = z.object({
+  replicas: z.number().int().positive().max(800).default(1),
+  shards: z.number().int().positive().max(1000).default(1),
+  accumulateGradients: z.number().int().positive().max(1000).default(1),
+}).strict();
+export type DistributedConfig = z.infer<typeof DistributedConfig>;
+
 /** Regularized evolution (Real et al. 2019) with NAS-Bench-201's defaults; see strategies/regularized-evolution.ts. */
 export const EvolutionConfig = z.object({
   populationSize: z.number().int().positive().default(10),
@@ -139,9 +151,14 @@ export const SearchConfig = z.object({
   child: ChildTrainingConfig.prefault({}),
   data: DataConfig.prefault({ source: 'mnist' }),
   budget: BudgetConfig.prefault({}),
+  distributed: DistributedConfig.prefault({}),
   /** Task queue the trainChild activities go to (one per device kind, see temporal.yaml). */
   trainingTaskQueue: z.string().min(1).default('nas-train-cpu'),
   timeouts: TimeoutsConfig.prefault({}),
-}).strict();
+}).strict().refine((c) => c.strategy === 'reinforce' || c.distributed.replicas === 1, {
+  // Random search and evolution read one replica's history; several replicas would each run their own.
+  message: 'random search and evolution run as one replica: distributed.replicas must be 1',
+  path: ['distributed', 'replicas'],
+});
 export type SearchConfig = z.infer<typeof SearchConfig>;
 export type SearchConfigInput = z.input<typeof SearchConfig>;

@@ -139,3 +139,12 @@ export async function bestChildren(db: Db, searchId: string, top: number): Promi
   );
   return rows.map((r) => ({ ...toChild(r), iteration: r.iteration }));
 }
+
+/**
+ * Children sampled so far by every replica: the global count the budget and the depth schedule
+ * read. Call inside a transaction that holds `lockSearch`, so two replicas cannot claim the same slots.
+ */
+export async function sampledChildrenCount(client: PoolClient, searchId: string): Promise<number> {
+  const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM children WHERE search_id = $1', [searchId]);
+  return Number(rows[0]!.n);
+}

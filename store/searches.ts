@@ -73,3 +73,9 @@ export async function setSearchStatus(pool: Db, id: string, status: SearchStatus
     [id, status, finished],
   );
 }
+
+/** Serializes claims on a search's child budget: held until the caller's transaction ends. */
+export async function lockSearch(client: PoolClient, id: string): Promise<void> {
+  const { rowCount } = await client.query('SELECT 1 FROM searches WHERE id = $1 FOR UPDATE', [id]);
+  if (rowCount !== 1) throw new NotFoundError(`no search with id "${id}"`);
+}

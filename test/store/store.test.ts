@@ -10,7 +10,7 @@ import { parseArchitecture } from '../../space/architecture';
 import { finishChild, getChild, insertSampledChildren, startTraining } from '../../store/children';
 import { withTransaction } from '../../store/db';
 import { migrate } from '../../store/migrate';
-import { applyGradient, pullParameters } from '../../store/parameters';
+import { pullParameters, pushShardGradient } from '../../store/parameters';
 import { createSearch, getSearch, shardRanges } from '../../store/searches';
 import { createTestDatabase, type TestDatabase } from '../support/servers';
 
@@ -24,7 +24,7 @@ const initial = Float32Array.from({ length: 10 }, (_, i) => i / 10 - 0.5);
 test('migrations are recorded and applied once', async () => {
   assert.deepEqual(await migrate(db.pool), []);
   const { rows } = await db.pool.query('SELECT version, name FROM schema_migrations ORDER BY version');
-  assert.deepEqual(rows.map((r) => r.name), ['001_initial.sql', '002_views.sql', '003_nb201_space.sql', '004_worker_throughput.sql']);
+  assert.deepEqual(rows.map((r) => r.name), ['001_initial.sql', '002_views.sql', '003_nb201_space.sql', '004_worker_throughput.sql', '005_distributed.sql']);
 });
 
 test('shard ranges cover the vector contiguously', () => {
@@ -44,16 +44,42 @@ test('a search is created once; the same id with another config is refused', asy
   assert.deepEqual(snapshot.versions, [0, 0, 0]);
 });
 
-test('a gradient steps every shard once with Adam and bumps each version', async () => {
+test('a pushed gradient steps each shard once with Adam, in its own transaction; a retried push is a no-op', async () => {
   const gradient = Float32Array.from({ length: 10 }, (_, i) => (i % 2 ? 1 : -1));
-  const versions = await withTransaction(db.pool, (client) => applyGradient(client, 's1', gradient, { learningRate: 0.1 }));
-  assert.deepEqual(versions, { before: [0, 0, 0], after: [1, 1, 1] });
+  const push = (shard: number, replica = 0, iteration = 0) => {
+    const range = shardRanges(10, 3)[shard]!;
+    return pushShardGradient(db.pool, { searchId: 's1', replica, iteration, shard, snapshotVersion: 0, gradient: gradient.subarray(range.start, range.start + range.size) }, { learningRate: 0.1 }, 1);
+  };
+  const results = await Promise.all([0, 1, 2].map((shard) => push(shard)));
+  assert.deepEqual(results.map((r) => [r.versionBefore, r.versionAfter, r.staleness, r.applied]), [[0, 1, 0, true], [0, 1, 0, true], [0, 1, 0, true]]);
+  assert.deepEqual(await push(1), results[1]);
   const snapshot = await pullParameters(db.pool, 's1');
+  assert.deepEqual(snapshot.versions, [1, 1, 1]);
   // First Adam step moves each weight by lr·sign(g) (see test/reinforce/math.test.ts).
   snapshot.params.forEach((p, i) => assert.ok(Math.abs(p - (initial[i]! - 0.1 * gradient[i]!)) < 1e-6));
   const { rows } = await db.pool.query('SELECT shard, adam_step FROM parameter_shards WHERE search_id = $1 ORDER BY shard', ['s1']);
   assert.deepEqual(rows.map((r) => r.adam_step), [1, 1, 1]);
   assert.equal(emptySlots(3).step, 0);
+  // A gradient computed at version 0 arriving after that step is one step stale.
+  const late = await push(0, 1, 0);
+  assert.deepEqual([late.versionBefore, late.versionAfter, late.staleness], [1, 2, 1]);
+});
+
+test('with G = 2 a shard applies the mean of two arrivals at once', async () => {
+  const start = Float32Array.from([0.5, -0.5, 0.25]);
+  await createSearch(db.pool, 'g2', config, start, 1, 2);
+  const slice = (values: number[], replica: number) =>
+    pushShardGradient(db.pool, { searchId: 'g2', replica, iteration: 0, shard: 0, snapshotVersion: 0, gradient: Float32Array.from(values) }, { learningRate: 0.1 }, 2);
+  const first = await slice([1, 1, -3], 0);
+  assert.deepEqual([first.versionAfter, first.applied], [0, false]);
+  assert.deepEqual(Array.from((await pullParameters(db.pool, 'g2')).params), Array.from(start));
+  const second = await slice([1, -3, 1], 1);
+  assert.deepEqual([second.versionBefore, second.versionAfter, second.applied], [0, 1, true]);
+  // mean gradient (1, -1, -1): one Adam step moves each weight by -lr·sign(mean).
+  const after = (await pullParameters(db.pool, 'g2')).params;
+  [0.4, -0.4, 0.35].forEach((want, i) => assert.ok(Math.abs(after[i]! - want) < 1e-6, `weight ${i}: ${after[i]} vs ${want}`));
+  const { rows } = await db.pool.query('SELECT accumulated, accumulated_count FROM parameter_shards WHERE search_id = $1', ['g2']);
+  assert.deepEqual(rows[0], { accumulated: null, accumulated_count: 0 });
 });
 
 test('a finished child keeps its first result; attempts are counted', async () => {
