@@ -1,7 +1,7 @@
 // The messages of a running nasSearch, defined once: the CLI, tests and the Web UI use these.
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
-export type SearchPhase = 'starting' | 'sampling' | 'training' | 'updating' | 'paused' | 'stopping' | 'completed' | 'stopped';
+export type SearchPhase = 'starting' | 'sampling' | 'training' | 'updating' | 'pausing' | 'paused' | 'stopping' | 'completed' | 'stopped';
 
 export interface SearchProgress {
   searchId: string;
@@ -13,6 +13,8 @@ export interface SearchProgress {
   baseline: number | null;
   currentDepth: number | null;
   lastArchitecture: string | null;
+  /** Controller replicas (section 3.3): running now, and how many the search wants. */
+  replicas?: { running: number; wanted: number };
 }
 
 export const progressQuery = defineQuery<SearchProgress>('progress');
@@ -21,3 +23,25 @@ export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
 /** Finish the iteration in flight (its update included), then complete with what was found. */
 export const stopSignal = defineSignal('stop');
+
+/** Change K while the search runs: replicas are added at once; extra ones retire after their iteration in flight. */
+export const setReplicasUpdate = defineUpdate<{ running: number; wanted: number }, [number]>('setReplicas');
+
+/** Sent by a replica to its search after every iteration, and once when it finishes. Internal. */
+export interface ReplicaReport {
+  replica: number;
+  /** Iterations this replica has completed (its next iteration's index). */
+  iteration: number;
+  /** Children trained in the iteration just completed (0 in a finishing report). */
+  children: number;
+  bestAccuracy: number | null;
+  baseline: number | null;
+  depth: number | null;
+  lastArchitecture: string | null;
+  /** Set when the replica parks on a pause, before sampling anything new. */
+  parked?: boolean;
+  /** Set on the last report: why the replica stopped. */
+  finished?: 'budget' | 'stopped' | 'failed';
+  error?: string;
+}
+export const replicaReportSignal = defineSignal<[ReplicaReport]>('replicaReport');

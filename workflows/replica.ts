@@ -1,0 +1,106 @@
+// One controller replica of section 3.3 (Zoph & Le 2017): loops pull → sample m → train the m
+// children in parallel → push its REINFORCE gradient, never waiting for other replicas. Started by
+// nasSearch, which it tells of every iteration; the budget and depth schedule are global (claimed in
+// Postgres by sampleArchitectures). Not the search's bookkeeping: that is nas-search.ts.
+import {
+  allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, workflowInfo,
+} from '@temporalio/workflow';
+import { parseSearchConfig } from '../config/parse';
+import type { SearchConfig, SearchConfigInput } from '../config/search-config';
+import { activities, type SearchActivities } from './activities';
+import { pauseSignal, type ReplicaReport, replicaReportSignal, resumeSignal, stopSignal } from './messages';
+
+export interface NasReplicaInput {
+  searchId: string;
+  replica: number;
+  /** The nasSearch workflow to report to (by id: reports reach its latest run). */
+  searchWorkflowId: string;
+  config: SearchConfigInput;
+  paused: boolean;
+  /** Iterations per run before continueAsNew (default 100). */
+  iterationsPerRun?: number;
+  /** Set by continueAsNew. */
+  resume?: { iteration: number; bestAccuracy: number | null };
+}
+
+export interface NasReplicaResult {
+  replica: number;
+  iterations: number;
+  finished: 'budget' | 'stopped';
+}
+
+const ITERATIONS_PER_RUN = 100;
+
+export async function nasReplica(input: NasReplicaInput): Promise<NasReplicaResult> {
+  const config = parseSearchConfig(input.config);
+  const acts = activities(config);
+  let paused = input.paused;
+  let stopRequested = false;
+  setHandler(pauseSignal, () => { paused = true; });
+  setHandler(resumeSignal, () => { paused = false; });
+  setHandler(stopSignal, () => { stopRequested = true; });
+  const search = getExternalWorkflowHandle(input.searchWorkflowId);
+  const report: ReplicaReport = {
+    replica: input.replica, iteration: input.resume?.iteration ?? 0, children: 0,
+    bestAccuracy: input.resume?.bestAccuracy ?? null, baseline: null, depth: null, lastArchitecture: null,
+  };
+  const tell = async (r: ReplicaReport): Promise<boolean> => {
+    try {
+      await search.signal(replicaReportSignal, r);
+      return true;
+    } catch (err) {
+      // The search is gone (terminated, or finished without us): a replica has no one to work for.
+      log.warn('replica cannot reach its search; stopping', { replica: input.replica, error: String(err) });
+      return false;
+    }
+  };
+
+  let iterationsThisRun = 0;
+  let finished: NasReplicaResult['finished'] = 'stopped';
+  try {
+    for (;;) {
+      if (paused) {
+        await tell({ ...report, children: 0, parked: true });
+        await condition(() => !paused || stopRequested);
+      }
+      if (stopRequested) break;
+      if (iterationsThisRun >= (input.iterationsPerRun ?? ITERATIONS_PER_RUN) || workflowInfo().continueAsNewSuggested) {
+        await condition(allHandlersFinished);
+        return continueAsNew<typeof nasReplica>({
+          ...input, paused, resume: { iteration: report.iteration, bestAccuracy: report.bestAccuracy },
+        });
+      }
+      const trained = await runIteration(acts, config, input.searchId, input.replica, report);
+      if (trained === 0) {
+        finished = 'budget';
+        break;
+      }
+      iterationsThisRun++;
+      if (!(await tell({ ...report, children: trained }))) break;
+    }
+  } catch (err) {
+    await tell({ ...report, children: 0, finished: 'failed', error: err instanceof Error ? err.message : String(err) });
+    throw err;
+  }
+  await tell({ ...report, children: 0, finished });
+  await condition(allHandlersFinished);
+  return { replica: input.replica, iterations: report.iteration, finished };
+}
+
+/** One iteration of section 3.2 on this replica; returns the number of children trained (0: budget spent). */
+async function runIteration(acts: SearchActivities, config: SearchConfig, searchId: string, replica: number, report: ReplicaReport): Promise<number> {
+  const key = { searchId, replica, iteration: report.iteration };
+  const batch = await acts.controller.sampleArchitectures({ ...key, count: config.budget.childrenPerIteration });
+  if (batch.children.length === 0) return 0;
+  report.depth = batch.numLayers;
+  await Promise.all(batch.children.map(async (child) => {
+    const outcome = await acts.training.trainChild({ ...key, childIndex: child.childIndex });
+    if (outcome.bestAccuracy !== null && (report.bestAccuracy === null || outcome.bestAccuracy > report.bestAccuracy)) {
+      report.bestAccuracy = outcome.bestAccuracy;
+    }
+    report.lastArchitecture = child.summary;
+  }));
+  if (config.strategy === 'reinforce') report.baseline = (await acts.controller.applyReinforceUpdate(key)).baselineAfter;
+  report.iteration++;
+  return batch.children.length;
+}
