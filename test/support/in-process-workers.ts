@@ -38,7 +38,8 @@ export interface SearchWorkers {
   stop: () => Promise<void>;
 }
 
-export async function startSearchWorkers(pool: Db): Promise<SearchWorkers> {
+/** `training: false` leaves the training queue to worker processes the test starts itself. */
+export async function startSearchWorkers(pool: Db, options: { training?: boolean } = {}): Promise<SearchWorkers> {
   quietTemporalRuntime();
   const { temporalAddress } = await testServers();
   const tf = loadTf('cpu');
@@ -53,14 +54,14 @@ export async function startSearchWorkers(pool: Db): Promise<SearchWorkers> {
     maxConcurrentActivityTaskExecutions: 2,
   });
   const workerIdentity = `test:${process.pid}:${trainingQueue}`;
-  const training = await Worker.create({
+  const training = options.training === false ? undefined : await Worker.create({
     connection: native,
     taskQueue: trainingQueue,
     identity: workerIdentity,
     activities: createTrainingActivities({ pool, tf, workerIdentity, loadData: (config, seed) => loadDataset(tf, config, seed), lookupTable: tableLookup() }),
     maxConcurrentActivityTaskExecutions: 2,
   });
-  const runs = [controller.run(), training.run()];
+  const runs = [controller.run(), ...(training ? [training.run()] : [])];
   const failed = Promise.race(runs).then(() => {
     throw new Error('a test worker stopped before the test ended');
   });
@@ -74,8 +75,9 @@ export async function startSearchWorkers(pool: Db): Promise<SearchWorkers> {
       if (stopped) return;
       stopped = true;
       for (const worker of [controller, training]) {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
+        if (worker?.getState() === 'RUNNING') worker.shutdown();
       }
+
       await Promise.allSettled(runs);
       await connection.close();
       await native.close();

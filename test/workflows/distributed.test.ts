@@ -1,0 +1,155 @@
+// Section 3.3 against the real dev server and Postgres: K controller replicas × m children on S
+// parameter shards, with two training-worker processes; K changed and the whole search paused while
+// it runs. Not crashes (test/chaos/) and not throughput (bench/scaling.ts).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { SearchConfigInput } from '../../config/search-config';
+import { pauseSignal, progressQuery, resumeSignal, setReplicasUpdate } from '../../workflows/messages';
+import type { nasSearch, NasSearchResult } from '../../workflows/nas-search';
+import { eventually } from '../support/eventually';
+import { startSearchWorkers, type SearchWorkers } from '../support/in-process-workers';
+import { type DistributedAudit, distributedAudit } from '../support/search-rows';
+import { createTestDatabase, type TestDatabase, testServers, uniqueId } from '../support/servers';
+import { tinySearchConfig } from '../support/tiny-search';
+import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
+
+let db: TestDatabase;
+let workers: SearchWorkers;
+const trainingWorkers: WorkerProcess[] = [];
+let logs: string;
+let trainingQueue: string;
+
+before(async () => {
+  db = await createTestDatabase('dist');
+  // The controller worker runs in this process on a queue of its own; training runs in two processes.
+  workers = await startSearchWorkers(db.pool, { training: false });
+  trainingQueue = uniqueId('train');
+  logs = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-dist-'));
+  const { temporalAddress } = await testServers();
+  for (let n = 0; n < 2; n++) {
+    const worker = spawnWorkerProcess('training', {
+      env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: db.url, NAS_TRAIN_CONCURRENCY: '2', NAS_PARENT_PID: String(process.pid) },
+      args: ['--queue', trainingQueue], logFile: path.join(logs, `training-${n}.log`),
+    });
+    trainingWorkers.push(worker);
+  }
+  await Promise.all(trainingWorkers.map((w) => w.ready(60_000)));
+});
+
+after(async () => {
+  for (const w of trainingWorkers) await w.kill9();
+  await workers?.stop();
+  await db?.drop();
+});
+
+function config(overrides: { replicas: number; shards: number; iterations: number; accumulate?: number }): SearchConfigInput {
+  const base = tinySearchConfig({ trainingTaskQueue: trainingQueue, iterations: overrides.iterations, childrenPerIteration: 2 });
+  return {
+    ...base,
+    // Depth grows with the children of all replicas: 1 layer for the first 8 children claimed, then 2.
+    schedule: { startLayers: 1, addLayers: 1, everyChildren: 8, maxLayers: 2 },
+    distributed: { replicas: overrides.replicas, shards: overrides.shards, accumulateGradients: overrides.accumulate ?? 1 },
+  };
+}
+
+async function start(searchId: string, input: SearchConfigInput): Promise<WorkflowHandle<typeof nasSearch>> {
+  return workers.client.workflow.start<typeof nasSearch>('nasSearch', {
+    taskQueue: workers.controllerQueue, workflowId: searchId, args: [{ searchId, config: input }], workflowExecutionTimeout: '5m',
+  });
+}
+
+async function resultOf(handle: WorkflowHandle<typeof nasSearch>): Promise<NasSearchResult> {
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no result from ${handle.workflowId} in 180 s`)), 180_000).unref());
+  return Promise.race([handle.result(), workers.failed, timeout]);
+}
+
+/** What must hold after any search, however its replicas interleaved. */
+function assertBookkeeping(audit: DistributedAudit, budget: number, shards: number, accumulate = 1): void {
+  const keys = audit.children.map((c) => `${c.replica}/${c.iteration}/${c.childIndex}`);
+  assert.equal(audit.children.length, budget, 'the budget is claimed exactly, across replicas');
+  assert.equal(new Set(keys).size, budget, 'every (replica, iteration, child) exactly once');
+  for (const c of audit.children) {
+    assert.ok(c.status === 'succeeded' || c.status === 'failed', `child ${c.replica}/${c.iteration}/${c.childIndex} ended ${c.status}`);
+    assert.equal(typeof c.reward, 'number');
+  }
+  // Every (replica, iteration) that trained children has exactly one update, counting them all.
+  const iterations = new Set(audit.children.map((c) => `${c.replica}/${c.iteration}`));
+  assert.deepEqual(new Set(audit.updates.map((u) => `${u.replica}/${u.iteration}`)), iterations);
+  assert.equal(audit.updates.reduce((n, u) => n + u.childrenCount, 0), budget);
+  assert.equal(audit.rewardsSeen, budget);
+  // Each shard took every update's slice once, and its version counts the steps it applied.
+  assert.equal(audit.shards.length, shards);
+  assert.equal(audit.pushes.length, audit.updates.length * shards);
+  for (const shard of audit.shards) {
+    const pushes = audit.pushes.filter((p) => p.shard === shard.shard);
+    assert.equal(shard.version, pushes.filter((p) => p.applied).length, `shard ${shard.shard}: version = steps applied`);
+    assert.equal(shard.version, Math.floor(pushes.length / accumulate), `shard ${shard.shard}: one step per ${accumulate} pushes`);
+    assert.equal(shard.accumulatedCount, pushes.length % accumulate);
+    assert.ok(shard.params.every(Number.isFinite), `shard ${shard.shard} has finite parameters`);
+  }
+  // Staleness is recorded per update: the most steps any shard took between its pull and its push.
+  for (const u of audit.updates) {
+    const mine = audit.pushes.filter((p) => p.replica === u.replica && p.iteration === u.iteration);
+    assert.equal(u.staleness, Math.max(0, ...mine.map((p) => p.staleness)), `update ${u.replica}/${u.iteration} staleness`);
+    assert.equal(u.versionsBefore.length, shards);
+  }
+  // The depth schedule counts the children of every replica, in the order they were claimed.
+  audit.children.forEach((c, k) => assert.equal(c.numLayers, k < 8 ? 1 : 2, `child #${k} (replica ${c.replica}) depth`));
+}
+
+test('K=4 replicas × m=2 on S=3 shards and two training processes: every child once, every shard version = its steps', async () => {
+  const searchId = uniqueId('k4');
+  const handle = await start(searchId, config({ replicas: 4, shards: 3, iterations: 8 }));
+  const running = await eventually(async () => {
+    const p = await handle.query(progressQuery);
+    return p.replicas?.running === 4 ? p : undefined;
+  }, 60_000, 'four replicas running');
+  assert.equal(running.replicas?.wanted, 4);
+  const result = await resultOf(handle);
+  assert.equal(result.status, 'completed');
+  assert.equal(result.childrenDone, 16);
+  const audit = await distributedAudit(db.pool, searchId);
+  assertBookkeeping(audit, 16, 3);
+  assert.deepEqual([...new Set(audit.children.map((c) => c.replica))].sort(), [0, 1, 2, 3], 'all four replicas sampled children');
+  const trainedBy = new Set(audit.children.map((c) => c.worker?.split(':')[1]));
+  assert.equal(trainedBy.size, 2, `children were trained by both worker processes: ${[...trainedBy].join(', ')}`);
+  const stale = audit.updates.filter((u) => u.staleness > 0).length;
+  console.log(`[distributed.test] ${audit.updates.length} updates, ${stale} computed on parameters other replicas had moved since (max staleness ${Math.max(...audit.updates.map((u) => u.staleness))})`);
+});
+
+test('K changes while the search runs, the whole search pauses and resumes, and G=2 accumulates on the shards', async () => {
+  const searchId = uniqueId('kchange');
+  const handle = await start(searchId, config({ replicas: 1, shards: 2, iterations: 10, accumulate: 2 }));
+  await eventually(async () => ((await handle.query(progressQuery)).childrenDone >= 2 ? true : undefined), 60_000, 'a first iteration');
+  assert.deepEqual(await handle.executeUpdate(setReplicasUpdate, { args: [3] }), { running: 1, wanted: 3 });
+  await eventually(async () => ((await handle.query(progressQuery)).replicas?.running === 3 ? true : undefined), 30_000, 'three replicas');
+  await assert.rejects(handle.executeUpdate(setReplicasUpdate, { args: [0] }),
+    (err: Error) => /replicas must be an integer from 1 to 800, got 0/.test(String((err.cause as Error | undefined)?.message)));
+
+  await handle.signal(pauseSignal);
+  const paused = await eventually(async () => {
+    const p = await handle.query(progressQuery);
+    return p.phase === 'paused' ? p : undefined;
+  }, 60_000, 'every replica parked');
+  const before = (await distributedAudit(db.pool, searchId)).children.length;
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  assert.equal((await distributedAudit(db.pool, searchId)).children.length, before, 'nothing is sampled while paused');
+  assert.ok(paused.childrenDone < 20, `paused before the budget was spent (${paused.childrenDone})`);
+
+  await handle.executeUpdate(setReplicasUpdate, { args: [2] });
+  await handle.signal(resumeSignal);
+  const result = await resultOf(handle);
+  assert.equal(result.status, 'completed');
+  assert.equal(result.childrenDone, 20);
+  const audit = await distributedAudit(db.pool, searchId);
+  assertBookkeeping(audit, 20, 2, 2);
+  const replicas = [...new Set(audit.children.map((c) => c.replica))].sort();
+  assert.deepEqual(replicas.slice(0, 3), [0, 1, 2], 'the two replicas added while running sampled children');
+  // Replica 2 retired when K went back to 2: nothing of it after the resume.
+  const lastOfRetired = Math.max(...audit.children.filter((c) => c.replica === 2).map((c) => c.id));
+  assert.ok(lastOfRetired <= Math.max(...audit.children.slice(0, before).map((c) => c.id)), 'the retired replica sampled nothing after the resume');
+});
