@@ -77,6 +77,7 @@ export function createControllerActivities({ pool, tf }: ControllerDeps) {
      * same slots and the depth schedule counts every replica's children (section 4.1). A retry
      * finds the stored batch and returns it; an empty batch means the budget is spent.
      */
+    // `childrenBefore` is ignored (the claim counts in SQL); runs from before replicas still send it.
     async sampleArchitectures(input: BatchKey & { count: number; childrenBefore?: number }): Promise<SampledBatch> {
       heartbeat();
       const existing = await iterationChildren(pool, input.searchId, input.replica, input.iteration);

@@ -7,7 +7,7 @@ import { parseSearchConfig } from '../config/parse';
 import type { ImageDataConfig, SearchConfig } from '../config/search-config';
 import type { ImageDataset } from '../data/dataset';
 import { InvalidArchitectureError, InvalidConfigError } from '../errors';
-import { mixSeed } from '../random/prng';
+import { mixSeed, mulberry32 } from '../random/prng';
 import type { Nb201Architecture } from '../space/nb201';
 import { childReward } from '../trainer/reward';
 import { type ChildKey, type ChildResult as ChildResultRow, describeKey, finishChild, getChild, startTraining } from '../store/children';
@@ -23,6 +23,11 @@ export interface TrainingDeps {
   lookupTable: (path: string, arch: Nb201Architecture) => Promise<{ validationAccuracy: number; paramCount: number }>;
   /** Recorded with every child: host, process and queue of this worker. */
   workerIdentity: string;
+  /**
+   * Benchmarks only (bench/scaling.ts): sleep this long instead of training, and score the child
+   * with a made-up accuracy from its tokens. No config, flag or env turns this on.
+   */
+  simulateSeconds?: number;
 }
 
 export interface ChildOutcome {
@@ -35,7 +40,7 @@ export interface ChildOutcome {
   reused: boolean;
 }
 
-export function createTrainingActivities({ pool, tf, loadData, lookupTable, workerIdentity }: TrainingDeps) {
+export function createTrainingActivities({ pool, tf, loadData, lookupTable, workerIdentity, simulateSeconds }: TrainingDeps) {
   const configs = new Map<string, SearchConfig>();
   return {
     async trainChild(key: ChildKey): Promise<ChildOutcome> {
@@ -52,7 +57,9 @@ export function createTrainingActivities({ pool, tf, loadData, lookupTable, work
       if (!config) configs.set(key.searchId, (config = parseSearchConfig((await getSearch(pool, key.searchId)).config)));
       const arch = child.architecture;
       let result: Omit<ChildResultRow, 'worker'>;
-      if (arch.kind === 'nb201') {
+      if (simulateSeconds !== undefined) {
+        result = await simulatedTraining(simulateSeconds, child.tokens, config.child.rewardExponent, ctx);
+      } else if (arch.kind === 'nb201') {
         if (config.data.source !== 'nb201Table') throw new InvalidConfigError(`search ${key.searchId}: an nb201 cell needs data.source nb201Table`);
         // Tabular mode (NAS-Bench-201): the child's accuracy is read, not trained.
         const row = await lookupTable(config.data.path, arch);
@@ -90,6 +97,18 @@ export function createTrainingActivities({ pool, tf, loadData, lookupTable, work
       return { status: stored.status, reward: stored.reward, bestAccuracy: stored.bestValidationAccuracy, paramCount: stored.paramCount, seconds: stored.trainingSeconds, reused: false };
     },
   };
+}
+
+/** A stand-in child for throughput benchmarks: waits (heartbeating, cancellable), then scores its tokens. */
+async function simulatedTraining(seconds: number, tokens: readonly number[], exponent: number, ctx: ReturnType<typeof activityContext>): Promise<Omit<ChildResultRow, 'worker'>> {
+  const started = Date.now();
+  while (Date.now() - started < seconds * 1000) {
+    if (ctx?.cancellationSignal.aborted) throw new Error('cancelled');
+    ctx?.heartbeat({ simulated: true });
+    await new Promise((resolve) => setTimeout(resolve, Math.min(500, seconds * 1000 - (Date.now() - started))));
+  }
+  const accuracy = 0.5 + 0.4 * mulberry32(tokens.reduce((h, t) => mixSeed(h, t), 17))();
+  return { status: 'succeeded', validationAccuracies: [accuracy], reward: childReward([accuracy], 1, exponent), paramCount: 0, trainingSeconds: seconds };
 }
 
 export type TrainingActivities = ReturnType<typeof createTrainingActivities>;

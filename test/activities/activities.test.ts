@@ -62,8 +62,23 @@ test('a retried sample returns the same batch; the depth follows the schedule', 
   assert.deepEqual(again, first);
   assert.equal(first.numLayers, 2);
   assert.equal((await iterationChildren(db.pool, 'a', 0, 0)).length, 2);
+  // The schedule reads the children claimed so far (2 of the 4 that add a layer), not the caller.
   const later = await acts.sampleArchitectures({ ...key, iteration: 1, childrenBefore: 4 });
-  assert.equal(later.numLayers, 3);
+  assert.equal(later.numLayers, 2);
+});
+
+test('replicas claim one global budget, and the depth schedule counts every replica\'s children', async () => {
+  const acts = controller();
+  await acts.startSearch({ searchId: 'global', config });
+  const claims = [];
+  // Two replicas alternate: 2 children each claim, 8 in the budget, a new layer every 4 children.
+  for (const [replica, iteration] of [[0, 0], [1, 0], [0, 1], [1, 1], [0, 2]] as const) {
+    const batch = await acts.sampleArchitectures({ searchId: 'global', replica, iteration, count: 2 });
+    claims.push([replica, batch.numLayers, batch.children.length]);
+  }
+  assert.deepEqual(claims, [[0, 2, 2], [1, 2, 2], [0, 3, 2], [1, 3, 2], [0, 4, 0]]);
+  const { rows } = await db.pool.query('SELECT replica FROM baselines WHERE search_id = $1 ORDER BY replica', ['global']);
+  assert.deepEqual(rows.map((r) => r.replica), [0, 1], 'a replica gets its own baseline on its first sample');
 });
 
 test('trainChild trains once, heartbeats, and a retry returns the stored result', async () => {

@@ -1,0 +1,145 @@
+// Section 3.3 at scale on this machine. (1) Children finished per second with C = 1, 4, 16, 64
+// simulated children at once (each sleeps --child-seconds instead of training), against the ideal
+// C / seconds. (2) Parameter-store updates per second with K = 1, 10, 100 replicas pushing gradients
+// of the paper's controller to S = 20 shards. Prints tables; never fails on the numbers.
+//   node dist/bench/scaling.js [--part children|store|all] [--child-seconds 5] [--levels 1,4,16,64] [--replicas 1,10,100]
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createControllerActivities, createTrainingActivities } from '../activities';
+import { loadTf } from '../backend/tf';
+import { parseSearchConfig } from '../config/parse';
+import { loadRuntimeConfig } from '../config/runtime';
+import type { SearchConfigInput } from '../config/search-config';
+import { controllerSpec } from '../controller/controller';
+import { initialParameters } from '../controller/parameters';
+import { ensureDevServers } from '../dev';
+import { pushShardGradient, shardLayout } from '../store/parameters';
+import { createSearch } from '../store/searches';
+import type { nasSearch } from '../workflows/nas-search';
+import { scratchDatabase } from './scratch-database';
+
+function flag(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1]! : fallback;
+}
+const list = (s: string) => s.split(',').map(Number);
+
+async function childThroughput(adminUrl: string, temporalAddress: string, concurrency: number, childSeconds: number): Promise<string> {
+  const m = Math.min(4, concurrency);
+  // One replica more than the slots need: while one replica samples or updates, the queue stays full.
+  const replicas = Math.ceil(concurrency / m) + 1;
+  const budget = concurrency * 4;
+  const db = await scratchDatabase(adminUrl, 8);
+  const tf = loadTf('cpu');
+  const native = await NativeConnection.connect({ address: temporalAddress });
+  const stamp = `${Date.now().toString(36)}-${concurrency}`;
+  const controllerQueue = `bench-ctl-${stamp}`;
+  const trainingQueue = `bench-train-${stamp}`;
+  const controller = await Worker.create({
+    connection: native, taskQueue: controllerQueue, workflowsPath: require.resolve('../workflows'),
+    activities: createControllerActivities({ pool: db.pool, tf }), maxConcurrentActivityTaskExecutions: 2,
+  });
+  const training = await Worker.create({
+    connection: native, taskQueue: trainingQueue, identity: `bench:${trainingQueue}`,
+    activities: createTrainingActivities({
+      pool: db.pool, tf, workerIdentity: `bench:${trainingQueue}`, simulateSeconds: childSeconds,
+      loadData: () => Promise.reject(new Error('simulated children load no data')),
+      lookupTable: () => Promise.reject(new Error('simulated children read no table')),
+    }),
+    maxConcurrentActivityTaskExecutions: concurrency,
+  });
+  const runs = [controller.run(), training.run()];
+  const connection = await Connection.connect({ address: temporalAddress });
+  try {
+    const config: SearchConfigInput = {
+      // The paper's space and depth: sampling and gradients cost what they would in a real search.
+      budget: { childrenPerIteration: m, maxChildren: budget },
+      distributed: { replicas, shards: 20 },
+      trainingTaskQueue: trainingQueue,
+    };
+    const searchId = `scaling-${stamp}`;
+    const started = Date.now();
+    await new Client({ connection }).workflow.execute<typeof nasSearch>('nasSearch', {
+      taskQueue: controllerQueue, workflowId: searchId, args: [{ searchId, config }], workflowExecutionTimeout: '30m',
+    });
+    const wall = (Date.now() - started) / 1000;
+    // Steady state from the children's own timestamps: first start to last finish.
+    const { rows } = await db.pool.query<{ n: string; span: number; busy: number }>(
+      `SELECT count(*) AS n, extract(epoch FROM max(finished_at) - min(started_at))::float8 AS span, sum(training_seconds)::float8 AS busy
+       FROM children WHERE search_id = $1`, [searchId]);
+    const { n, span } = rows[0]!;
+    const rate = Number(n) / span;
+    const ideal = concurrency / childSeconds;
+    return `| ${concurrency} | ${replicas} × ${m} | ${n} | ${span.toFixed(1)} s | ${rate.toFixed(2)} | ${ideal.toFixed(2)} | ${((100 * rate) / ideal).toFixed(1)}% | ${wall.toFixed(1)} s |`;
+  } finally {
+    controller.shutdown();
+    training.shutdown();
+    await Promise.allSettled(runs);
+    await connection.close();
+    await native.close();
+    await db.drop();
+  }
+}
+
+async function storeThroughput(adminUrl: string, replicas: number, seconds: number): Promise<string> {
+  const config = parseSearchConfig({});
+  const spec = controllerSpec(config);
+  const shards = 20;
+  // One connection per replica up to 40: replicas are processes of their own in a real deployment.
+  const db = await scratchDatabase(adminUrl, Math.min(replicas, 40));
+  try {
+    await createSearch(db.pool, 'store', config, initialParameters(spec.layout, 0.08, 1), shards, replicas);
+    const layout = await shardLayout(db.pool, 'store');
+    const gradient = Float32Array.from({ length: spec.layout.size }, (_, i) => Math.sin(i) * 1e-3);
+    const latencies: number[] = [];
+    const deadline = Date.now() + seconds * 1000;
+    const started = Date.now();
+    await Promise.all(Array.from({ length: replicas }, async (_, replica) => {
+      for (let iteration = 0; Date.now() < deadline; iteration++) {
+        const t0 = Date.now();
+        // As applyReinforceUpdate pushes: every shard's slice at once, each in its own transaction.
+        await Promise.all(layout.map((range) => pushShardGradient(db.pool, {
+          searchId: 'store', replica, iteration, shard: range.shard, snapshotVersion: 0,
+          gradient: gradient.subarray(range.start, range.start + range.size),
+        }, { learningRate: 6e-4 }, 1)));
+        latencies.push(Date.now() - t0);
+      }
+    }));
+    const elapsed = (Date.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    const rate = latencies.length / elapsed;
+    const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
+    // What K replicas need: one update per iteration of m = 8 children of 5 s (the bench above), at best.
+    const demand = replicas / 5;
+    return `| ${replicas} | ${spec.layout.size} / ${shards} | ${latencies.length} | ${rate.toFixed(1)} | ${q(0.5)} ms | ${q(0.95)} ms | ${demand.toFixed(1)} | ${(rate / demand).toFixed(1)}× |`;
+  } finally {
+    await db.drop();
+  }
+}
+
+async function main(): Promise<void> {
+  const part = flag('part', 'all');
+  const runtime = loadRuntimeConfig();
+  const { databaseUrl, temporalAddress } = await ensureDevServers(runtime);
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  if (part === 'children' || part === 'all') {
+    const childSeconds = Number(flag('child-seconds', '5'));
+    out(`\nChildren finished per second, simulated ${childSeconds} s children (ideal = concurrency / ${childSeconds} s)`);
+    out('| concurrent children | replicas × m | children | first start → last finish | children/s | ideal | of ideal | search wall time |');
+    out('|---|---|---|---|---|---|---|---|');
+    for (const c of list(flag('levels', '1,4,16,64'))) out(await childThroughput(databaseUrl, temporalAddress, c, childSeconds));
+  }
+  if (part === 'store' || part === 'all') {
+    const seconds = Number(flag('store-seconds', '10'));
+    out(`\nParameter store: replicas pushing full gradients to 20 shards for ${seconds} s, as fast as they can`);
+    out('| replicas | parameters / shards | updates | updates/s | p50 | p95 | needed at 5 s children, m=8 (updates/s) | headroom |');
+    out('|---|---|---|---|---|---|---|---|');
+    for (const k of list(flag('replicas', '1,10,100'))) out(await storeThroughput(databaseUrl, k, seconds));
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
