@@ -66,6 +66,10 @@ export async function shardLayout(db: Db | PoolClient, searchId: string): Promis
  */
 export async function pushShardGradient(pool: Db, push: ShardPush, adam: AdamOptions, accumulate: number): Promise<ShardPushResult> {
   return withTransaction(pool, async (client) => {
+    // Not waiting for this commit's WAL flush is safe: the update's last transaction (the `updates`
+    // row) commits synchronously after every push, and its flush carries all earlier WAL with it. A
+    // crash before that loses only pushes the activity's retry makes again (found missing here).
+    await client.query('SET LOCAL synchronous_commit = off');
     const done = await findShardPush(client, push);
     if (done) return done;
     const { rows } = await client.query<ShardRow & { accumulated: Buffer | null; accumulated_count: number }>(
