@@ -32,7 +32,11 @@ export const RuntimeFile = z.strictObject({
     uiPort: Port.default(8233),
     taskQueues: TaskQueues.prefault({}),
   }).prefault({}),
-  postgres: z.strictObject({ port: Port.default(54329) }).prefault({}),
+  postgres: z.strictObject({
+    port: Port.default(54329),
+    /** Address(es) the embedded server listens on; other than loopback lets workers on other hosts in. */
+    listen: z.string().regex(/^[0-9a-fA-F.:*,\s]+$/, 'must be IP addresses (comma-separated) or *').optional(),
+  }).prefault({}),
   training: z.strictObject({
     backend: Backend.default('cpu'),
     concurrency: z.number().int().positive().default(1),
@@ -65,7 +69,7 @@ export type TemporalRuntime = {
   cli?: string;
 };
 /** embedded: dev/postgres.ts runs a server on 127.0.0.1:port; external: DATABASE_URL, start nothing. */
-export type DatabaseRuntime = { mode: 'embedded'; port: number } | { mode: 'external'; url: string };
+export type DatabaseRuntime = { mode: 'embedded'; port: number; listen?: string } | { mode: 'external'; url: string };
 
 export type RuntimeConfig = {
   /** NAS_HOME: the data folder (servers' state, caches, tools, logs). */
@@ -140,7 +144,7 @@ function combine(file: RuntimeFile, env: RuntimeEnv): RuntimeConfig {
     },
     database: env.DATABASE_URL
       ? { mode: 'external', url: env.DATABASE_URL }
-      : { mode: 'embedded', port: file.postgres.port },
+      : { mode: 'embedded', port: file.postgres.port, ...(file.postgres.listen ? { listen: file.postgres.listen } : {}) },
     training: {
       backend,
       concurrency: env.NAS_TRAIN_CONCURRENCY ?? file.training.concurrency,

@@ -8,7 +8,7 @@ import type { RuntimeConfig } from '../config/runtime';
 import { DatabaseUnavailableError } from '../errors';
 import { isRunning, processName, run, RunAs, sleep, stopPid, tail, waitUntil } from './processes';
 
-// Development credentials: the server listens on the loopback address only.
+// Development credentials: the server listens on the loopback address unless postgres.listen says otherwise.
 const USER = 'nas';
 const PASSWORD = 'nas';
 const DATABASE = 'nas';
@@ -39,7 +39,7 @@ export async function ensurePostgres(runtime: RuntimeConfig, timeoutMs = 60_000)
     const running = runningServer(paths.data);
     if (running) return acceptsConnections((port = running.port), 'postgres');
     await prepare(paths); // its errors (permissions, initdb) are final: no retry
-    lastError = await startServer(paths, port).then(() => undefined, (err: Error) => err);
+    lastError = await startServer(paths, port, runtime.database.mode === 'embedded' ? runtime.database.listen : undefined).then(() => undefined, (err: Error) => err);
     if (lastError && ++failedStarts >= MAX_FAILED_STARTS) throw lastError;
     if (lastError) await sleep(300);
     return false;
@@ -171,9 +171,10 @@ async function prepare(paths: PostgresPaths): Promise<void> {
 }
 
 /** pg_ctl forks the postmaster into its own session (setsid), so it survives us. */
-async function startServer(paths: PostgresPaths, port: number): Promise<void> {
+async function startServer(paths: PostgresPaths, port: number, listen = '127.0.0.1'): Promise<void> {
   const as = await serverUser();
-  const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`;
+  if (!/^(127\.0\.0\.1|localhost|::1)$/.test(listen)) allowRemotePasswordLogins(paths.data);
+  const options = `-p ${port} -c listen_addresses='${listen}' -c unix_socket_directories=''`;
   try {
     await run(path.join(binDir(), 'pg_ctl'), ['start', '-D', paths.data, '-l', paths.log, '-w', '-t', '60', '-s',
       '-o', options], { as, cwd: paths.dir, env: serverEnv() });
@@ -181,6 +182,15 @@ async function startServer(paths: PostgresPaths, port: number): Promise<void> {
     const log = tail(paths.log, 6);
     throw new DatabaseUnavailableError(`cannot start PostgreSQL on port ${port}: ${(err as Error).message}\n${log}`);
   }
+}
+
+const REMOTE_RULE = 'host all all all scram-sha-256 # durable-nas: postgres.listen lets other hosts in, with the password';
+
+/** initdb trusts only loopback; a server listening further out takes password logins from anywhere. */
+function allowRemotePasswordLogins(data: string): void {
+  const hba = path.join(data, 'pg_hba.conf');
+  const text = fs.readFileSync(hba, 'utf8');
+  if (!text.includes(REMOTE_RULE)) fs.appendFileSync(hba, `\n${REMOTE_RULE}\n`);
 }
 
 /** A clean environment: no PG* variables of the caller, C messages whatever locales exist. */

@@ -12,7 +12,8 @@ import { pauseSignal, progressQuery, resumeSignal, setReplicasUpdate } from '../
 import type { nasSearch, NasSearchResult } from '../../workflows/nas-search';
 import { eventually } from '../support/eventually';
 import { startSearchWorkers, type SearchWorkers } from '../support/in-process-workers';
-import { type DistributedAudit, distributedAudit } from '../support/search-rows';
+import { assertBookkeeping } from '../support/distributed-checks';
+import { distributedAudit } from '../support/search-rows';
 import { createTestDatabase, type TestDatabase, testServers, uniqueId } from '../support/servers';
 import { tinySearchConfig } from '../support/tiny-search';
 import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
@@ -65,40 +66,6 @@ async function start(searchId: string, input: SearchConfigInput): Promise<Workfl
 async function resultOf(handle: WorkflowHandle<typeof nasSearch>): Promise<NasSearchResult> {
   const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no result from ${handle.workflowId} in 180 s`)), 180_000).unref());
   return Promise.race([handle.result(), workers.failed, timeout]);
-}
-
-/** What must hold after any search, however its replicas interleaved. */
-function assertBookkeeping(audit: DistributedAudit, budget: number, shards: number, accumulate = 1): void {
-  const keys = audit.children.map((c) => `${c.replica}/${c.iteration}/${c.childIndex}`);
-  assert.equal(audit.children.length, budget, 'the budget is claimed exactly, across replicas');
-  assert.equal(new Set(keys).size, budget, 'every (replica, iteration, child) exactly once');
-  for (const c of audit.children) {
-    assert.ok(c.status === 'succeeded' || c.status === 'failed', `child ${c.replica}/${c.iteration}/${c.childIndex} ended ${c.status}`);
-    assert.equal(typeof c.reward, 'number');
-  }
-  // Every (replica, iteration) that trained children has exactly one update, counting them all.
-  const iterations = new Set(audit.children.map((c) => `${c.replica}/${c.iteration}`));
-  assert.deepEqual(new Set(audit.updates.map((u) => `${u.replica}/${u.iteration}`)), iterations);
-  assert.equal(audit.updates.reduce((n, u) => n + u.childrenCount, 0), budget);
-  assert.equal(audit.rewardsSeen, budget);
-  // Each shard took every update's slice once, and its version counts the steps it applied.
-  assert.equal(audit.shards.length, shards);
-  assert.equal(audit.pushes.length, audit.updates.length * shards);
-  for (const shard of audit.shards) {
-    const pushes = audit.pushes.filter((p) => p.shard === shard.shard);
-    assert.equal(shard.version, pushes.filter((p) => p.applied).length, `shard ${shard.shard}: version = steps applied`);
-    assert.equal(shard.version, Math.floor(pushes.length / accumulate), `shard ${shard.shard}: one step per ${accumulate} pushes`);
-    assert.equal(shard.accumulatedCount, pushes.length % accumulate);
-    assert.ok(shard.params.every(Number.isFinite), `shard ${shard.shard} has finite parameters`);
-  }
-  // Staleness is recorded per update: the most steps any shard took between its pull and its push.
-  for (const u of audit.updates) {
-    const mine = audit.pushes.filter((p) => p.replica === u.replica && p.iteration === u.iteration);
-    assert.equal(u.staleness, Math.max(0, ...mine.map((p) => p.staleness)), `update ${u.replica}/${u.iteration} staleness`);
-    assert.equal(u.versionsBefore.length, shards);
-  }
-  // The depth schedule counts the children of every replica, in the order they were claimed.
-  audit.children.forEach((c, k) => assert.equal(c.numLayers, k < 8 ? 1 : 2, `child #${k} (replica ${c.replica}) depth`));
 }
 
 test('K=4 replicas × m=2 on S=3 shards and two training processes: every child once, every shard version = its steps', async () => {
