@@ -20,9 +20,11 @@ export interface WorkerProcess {
 
 const MAIN = path.join(__dirname, '..', '..', 'cli', 'main.js');
 
-export function spawnWorkerProcess(role: WorkerRole, options: { env: NodeJS.ProcessEnv; args?: string[]; logFile: string }): WorkerProcess {
+/** `wrapper` runs the worker through a command that execs it, e.g. `ip netns exec <ns>`. */
+export function spawnWorkerProcess(role: WorkerRole, options: { env: NodeJS.ProcessEnv; args?: string[]; logFile: string; wrapper?: string[] }): WorkerProcess {
   const log = fs.createWriteStream(options.logFile, { flags: 'a' });
-  const child: ChildProcess = spawn(process.execPath, [MAIN, 'worker', role, ...(options.args ?? [])], {
+  const command = [...(options.wrapper ?? []), process.execPath, MAIN, 'worker', role, ...(options.args ?? [])];
+  const child: ChildProcess = spawn(command[0]!, command.slice(1), {
     env: options.env, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
