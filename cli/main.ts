@@ -9,6 +9,10 @@ import { createControllerWorker } from '../workers/controller-worker';
 import { createTrainingWorker } from '../workers/training-worker';
 import { connectClient, openDatabase } from '../workers/connect';
 import { loadTf } from '../backend/tf';
+import path from 'node:path';
+import { parseSearchId } from '../config/parse';
+import { buildReport } from '../report/build';
+import { writeReportFiles } from '../report/write';
 import { parseArgs } from './args';
 import { exportChild } from './export';
 import { searchConfigFrom } from './config-input';
@@ -26,6 +30,9 @@ const HELP = `nas: Neural Architecture Search with reinforcement learning, on Te
   nas export ID --out DIR [--rank 1] [--epochs N]
                                   retrain a searched architecture on train+validation, measure it on
                                   the test split, save it as a tfjs model (model.json + weights)
+  nas report ID --out DIR [--top 3]
+                                  a self-contained HTML page (curves, distributions, diagrams of the
+                                  best architectures) and PNG images of the charts
   nas worker controller|training [--queue NAME]
   nas migrate                     apply the SQL migrations
   nas dev up|down                 start / stop the embedded Temporal dev server and PostgreSQL
@@ -95,6 +102,18 @@ async function main(argv: string[]): Promise<number> {
       const result = await exportChild(pool, loadTf(runtime.training.backend), { searchId: sub, rank: int('rank') ?? 1, out, epochs: int('epochs') });
       process.stdout.write(`exported rank ${result.rank} of ${result.searchId} to ${out}: test accuracy ${result.testAccuracy.toFixed(4)} `
         + `on ${result.testImages} images after ${result.epochs} epochs (search validation accuracy ${result.searchValidationAccuracy?.toFixed(4) ?? '-'})\n`);
+    } finally {
+      await pool.end();
+    }
+    return 0;
+  }
+  if (command === 'report' && sub) {
+    const out = str('out');
+    if (!out) throw new InvalidConfigError('nas report needs --out DIR');
+    const pool = await openDatabase(loadRuntimeConfig(), 2);
+    try {
+      const files = writeReportFiles(out, await buildReport(pool, parseSearchId(sub), { top: int('top') ?? 3 }));
+      process.stdout.write(`report of ${sub} written to ${out}: ${files.map((f) => path.basename(f)).join(', ')}\n`);
     } finally {
       await pool.end();
     }
