@@ -82,7 +82,7 @@ export function distributionChart(children: readonly ReportChild[], categorize: 
         names.add(label);
       }
     }
-    return { label: `${start + 1}-${end}`, counts };
+    return { label: end - start === 1 ? String(end) : `${start + 1}-${end}`, counts };
   });
   const categories = [...names].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
     .map((name, i) => ({ name, color: PALETTE[i % PALETTE.length]! }));
