@@ -12,6 +12,7 @@ import { DatasetNotFoundError, NotFoundError } from '../errors';
 import { describeArchitecture } from '../space/architecture';
 import { bestChildren } from '../store/children';
 import type { Db } from '../store/db';
+import { getSearch } from '../store/searches';
 import { type WorkerThroughput, workerThroughput } from '../store/worker-throughput';
 import type { NasSearchInput, NasSearchResult } from '../workflows/nas-search';
 import { pauseSignal, progressQuery, resumeSignal, stopSignal, type SearchProgress } from '../workflows/messages';
@@ -90,6 +91,7 @@ export function describeResult(result: NasSearchResult): string {
 }
 
 export async function printBest(pool: Db, searchId: string, top: number, out: NodeJS.WriteStream): Promise<void> {
+  await getSearch(pool, searchId); // an unknown id is a NotFoundError, not "no child yet"
   const best = await bestChildren(pool, searchId, top);
   if (best.length === 0) {
     out.write(`search ${searchId}: no child has finished training yet\n`);
