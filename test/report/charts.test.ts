@@ -108,3 +108,11 @@ test('text from the data is escaped', () => {
   const svg = renderArchitectureSvg({ kind: '<script>' }, 'x', 'k');
   assert.doesNotMatch(svg, /<script>/);
 });
+
+test('no children yet, or one: every chart still renders, with no NaN or Infinity in it', () => {
+  const one = [child(0, 0.8)];
+  for (const rows of [[], one]) {
+    const charts = [rewardChart(rows, []), bestSoFarChart(rows), accuracyParamsChart(rows), distributionChart(rows, byDepth, { id: 'd', title: 'd', yLabel: 'y' })];
+    for (const chart of charts) assert.doesNotMatch(renderSvgChart(chart), /NaN|Infinity/, `${chart.id} with ${rows.length} children`);
+  }
+});

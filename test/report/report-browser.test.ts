@@ -59,16 +59,26 @@ test('the report renders its plots and architecture diagrams in Chromium', async
   assert.ok(box && box.width > 100, `best-so-far path box: ${JSON.stringify(box)}`);
 
   // Top 3: the best child is of a kind this build does not know (a label), the next two are CNNs of
-  // depth 3: image + 3 layers + concat + classifier = 6 boxes, and as many edges as the SVG states.
+  // depth 3: image + 3 layers + concat + classifier = 6 boxes. Edges, counted from the stored JSON:
+  // one per input of each layer (the image when it has none), one per unconsumed layer into the
+  // concat, and concat → classifier.
+  const ranked = await db.pool.query<{ architecture: { kind: string; layers: { inputs: number[] }[] } }>(
+    `SELECT architecture FROM children WHERE search_id = $1 AND status = 'succeeded' ORDER BY best_validation_accuracy DESC, id LIMIT 3`, [searchId]);
   const diagrams = page.locator('svg.architecture');
   assert.equal(await diagrams.count(), 3);
   assert.equal(await diagrams.nth(0).getAttribute('data-arch-kind'), 'unknown');
+  assert.equal(await diagrams.nth(0).locator('g.arch-node').count(), 1);
   for (const i of [1, 2]) {
+    const layers = ranked.rows[i]!.architecture.layers;
+    const consumed = new Set(layers.flatMap((l) => l.inputs));
+    const edges = layers.reduce((n, l) => n + Math.max(1, l.inputs.length), 0) + layers.filter((_, j) => !consumed.has(j)).length + 1;
     const diagram = diagrams.nth(i);
     assert.equal(await diagram.getAttribute('data-arch-kind'), 'cnn');
     assert.equal(await diagram.locator('g.arch-node').count(), 6);
-    assert.equal(await diagram.locator('g.arch-edge').count(), Number(await diagram.getAttribute('data-edges')));
-    assert.ok(await diagram.locator('g.arch-edge').count() >= 5); // at least a chain plus concat → classifier
+    assert.equal(await diagram.locator('g.arch-edge').count(), edges, JSON.stringify(layers));
+    // Every edge is drawn with a visible length.
+    const lengths = await diagram.locator('g.arch-edge path').evaluateAll((paths) => paths.map((p) => (p as unknown as { getTotalLength: () => number }).getTotalLength()));
+    assert.ok(lengths.every((l) => l > 5), JSON.stringify(lengths));
   }
   assert.deepEqual(requests, []);
 
