@@ -19,7 +19,7 @@ export async function buildReport(pool: Db, searchId: string, options: { top: nu
   } catch {
     summary = null; // a config written by another version: the report still shows the rows
   }
-  const charts: Chart[] = [
+  const all: Chart[] = [
     rewardChart(children, updates),
     bestSoFarChart(children),
     accuracyParamsChart(children),
@@ -30,6 +30,8 @@ export async function buildReport(pool: Db, searchId: string, options: { top: nu
     }),
     ...(search.spaceKind === 'cnn' ? [distributionChart(children, byFilterCount, { id: 'filter-counts', title: 'Sampled filters per layer over time', yLabel: 'layers' })] : []),
   ];
+  // A distribution with nothing to count (a space this build cannot read the layers of) is left out.
+  const charts = all.filter((c) => c.kind !== 'bars' || c.categories.length > 0 || children.length === 0);
   const accuracies = children.flatMap((c) => (c.bestValidationAccuracy === null ? [] : [c.bestValidationAccuracy]));
   const html = renderReportHtml({
     searchId, status: search.status, createdAt: new Date(search.createdAt).toISOString(), spaceKind: search.spaceKind, summary,
