@@ -1,5 +1,6 @@
-// `nas search ...` and `nas best`: start a search (workers elsewhere), run one here end to end
-// (servers, workers, progress, result), ask a running search for progress, list the best children.
+// `nas search ...` and `nas best`: start a search (workers elsewhere; followed or not), run one here
+// end to end (servers, workers, progress, result), ask a search for progress and the workers seen,
+// list the best children. Printing the progress line itself is follow.ts.
 import fs from 'node:fs';
 import os from 'node:os';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
