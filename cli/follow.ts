@@ -1,23 +1,36 @@
-// Live progress of a running search in the terminal: a bar of children done / budget with rate,
-// ETA and best accuracy on a TTY, one line per iteration otherwise. Reads the `progress` query.
+// Live progress of a running search in the terminal, from the `progress` query: on a TTY one line
+// redrawn in place (a bar of children done / budget, rate, ETA, best accuracy, depth, the latest
+// architecture, cut to the terminal's width); otherwise quiet: a plain line per finished iteration.
 import type { WorkflowHandle } from '@temporalio/client';
 import type { SearchProgress } from '../workflows/messages';
 import { progressQuery } from '../workflows/messages';
 
-export function formatProgress(p: SearchProgress, elapsedSeconds: number, width = 30): string {
+/** `42s`, `3m05s`, `2h10m`. */
+export function formatDuration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/**
+ * One progress line. `rate` is children per second measured while following (children finished
+ * before we started watching do not count), or null before the first one finished.
+ */
+export function formatProgress(p: SearchProgress, rate: number | null, width = 30): string {
   const done = Math.min(p.childrenDone, p.childrenBudget);
-  const filled = Math.round((done / p.childrenBudget) * width);
-  const rate = elapsedSeconds > 0 ? done / elapsedSeconds : 0;
-  const eta = rate > 0 ? Math.round((p.childrenBudget - done) / rate) : null;
+  const filled = Math.round((done / Math.max(1, p.childrenBudget)) * width);
+  const eta = rate && rate > 0 ? formatDuration((p.childrenBudget - done) / rate) : '?';
   const best = p.bestAccuracy === null ? '-' : p.bestAccuracy.toFixed(4);
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${p.childrenBudget} children`
-    + ` | ${(rate * 60).toFixed(1)}/min | eta ${eta === null ? '?' : `${eta}s`} | best ${best}`
-    + ` | depth ${p.currentDepth ?? '-'} | ${p.phase}`;
+    + ` | ${rate === null ? '-' : (rate * 60).toFixed(1)}/min | eta ${eta} | best ${best}`
+    + ` | depth ${p.currentDepth ?? '-'} | ${p.phase}`
+    + `${p.lastArchitecture ? ` | ${p.lastArchitecture}` : ''}`;
 }
 
 /** Polls until the workflow closes; writes to `out` (stdout). */
 export async function followProgress(handle: WorkflowHandle, out: NodeJS.WriteStream, pollMs = 2000): Promise<void> {
-  const started = Date.now();
+  let first: { at: number; done: number } | undefined;
   let lastLine = '';
   let lastDone = -1;
   for (;;) {
@@ -30,13 +43,19 @@ export async function followProgress(handle: WorkflowHandle, out: NodeJS.WriteSt
       progress = undefined; // no worker to answer right now (restarting): try again next poll
     }
     if (progress) {
-      const line = formatProgress(progress, (Date.now() - started) / 1000);
+      first ??= { at: Date.now(), done: progress.childrenDone };
+      const seconds = (Date.now() - first.at) / 1000;
+      const rate = progress.childrenDone > first.done && seconds > 0 ? (progress.childrenDone - first.done) / seconds : null;
+      const line = formatProgress(progress, rate);
       if (out.isTTY) {
-        if (line !== lastLine) out.write(`\r${line.padEnd(lastLine.length)}`);
+        // Cut to the terminal so the carriage return redraws one row, never a wrapped second one.
+        const shown = line.slice(0, Math.max(20, (out.columns ?? 120) - 1));
+        if (shown !== lastLine) out.write(`\r${shown.padEnd(lastLine.length)}`);
+        lastLine = shown;
       } else if (progress.childrenDone !== lastDone) {
-        out.write(`${line}${progress.lastArchitecture ? ` | last ${progress.lastArchitecture}` : ''}\n`);
+        out.write(`${line}\n`);
+        lastLine = line;
       }
-      lastLine = line;
       lastDone = progress.childrenDone;
     }
     await new Promise((resolve) => setTimeout(resolve, pollMs));

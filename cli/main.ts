@@ -1,77 +1,102 @@
 #!/usr/bin/env node
-// The `nas` command line. Parses flags at the edge, prints one clear line per error (exit 2 for bad
-// input, 1 for anything else), and leaves the work to search.ts, the workers and dev/.
+// The `nas` command line. Parses flags at the edge (flags.ts), prints one clear line per error (exit 2
+// for bad input, 1 for anything else), and leaves the work to search.ts, report/, the workers and dev/.
+import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { parseSearchId } from '../config/parse';
 import { loadRuntimeConfig } from '../config/runtime';
 import { stopDevServers, ensureDevServers } from '../dev';
 import { NasError, InvalidConfigError } from '../errors';
+import { buildReport } from '../report/build';
+import { writeReportFiles } from '../report/write';
 import { createControllerWorker } from '../workers/controller-worker';
 import { createTrainingWorker } from '../workers/training-worker';
 import { connectClient, openDatabase } from '../workers/connect';
 import { loadTf } from '../backend/tf';
 import { parseArgs } from './args';
 import { exportChild } from './export';
+import { parseFlags } from './flags';
 import { searchConfigFrom } from './config-input';
-import { controlSearch, listSearches, printBest, runSearch, searchStatus, startSearch } from './search';
+import { controlSearch, describeResult, followToEnd, formatStatus, listSearches, printBest, runSearch, searchStatus, startSearch } from './search';
 
-const HELP = `nas: Neural Architecture Search with reinforcement learning, on Temporal
-
-  nas search run   [--preset digits|paper] [--config file.yaml] [--set key=value ...] [--id ID] [--workers N]
+const USAGE: Record<string, string> = {
+  search: `  nas search run   [--preset digits|paper|nb201] [--config file.yaml] [--set key=value ...] [--id ID] [--workers N]
                    start servers and workers here, run a search, follow it, print the best architectures
-  nas search start [same flags]   start a search for workers that run elsewhere; prints its id
-  nas search status ID            live progress of a running search
+  nas search start [--preset ...] [--config file.yaml] [--set key=value ...] [--id ID] [--follow]
+                   start a search for workers that run elsewhere; prints its id, or with --follow
+                   shows live progress until it ends and prints the best architectures
+  nas search status ID [--json]   live progress of a running search (a query to the workflow):
+                                  iteration, children / budget, best, baseline, depth, workers seen
   nas search pause|resume|stop ID pause after the children in flight, resume, or finish and stop
-  nas search list                 searches known to Temporal, newest first
-  nas best ID [--top N]           the best children so far, from SQL
-  nas export ID --out DIR [--rank 1] [--epochs N]
+  nas search list [--limit N]     searches known to Temporal, newest first
+`,
+  best: '  nas best ID [--top N]           the best children so far, from SQL\n',
+  export: `  nas export ID --out DIR [--rank 1] [--epochs N]
                                   retrain a searched architecture on train+validation, measure it on
                                   the test split, save it as a tfjs model (model.json + weights)
+`,
+  report: `  nas report ID --out DIR [--top 3]
+                                  a self-contained HTML page (curves, distributions, diagrams of the
+                                  best architectures) and PNG images of the charts
+`,
+  worker: `  nas worker --queue NAME         a worker polling NAME: the controller worker when NAME is the
+                                  controller queue of temporal.yaml, else a training worker
   nas worker controller|training [--queue NAME]
-  nas migrate                     apply the SQL migrations
-  nas dev up|down                 start / stop the embedded Temporal dev server and PostgreSQL
-`;
+`,
+  migrate: '  nas migrate                     apply the SQL migrations\n',
+  dev: '  nas dev up|down                 start / stop the embedded Temporal dev server and PostgreSQL\n',
+};
+const HELP = `nas: Neural Architecture Search with reinforcement learning, on Temporal\n\n${Object.values(USAGE).join('')}`;
 
 const BAD_INPUT = new Set(['InvalidConfigError', 'DatasetNotFoundError', 'InvalidDatasetError', 'InvalidArchitectureError', 'NotFoundError']);
 
 async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { booleans: ['help', 'json'], repeatable: ['set'] });
+  const args = parseArgs(argv, { booleans: ['help', 'json', 'follow'], repeatable: ['set'] });
   const [command, sub, target] = args.positional;
   if (args.flags.help || !command) {
-    process.stdout.write(HELP);
+    process.stdout.write(command && USAGE[command] ? `usage:\n${USAGE[command]}` : HELP);
     return command ? 0 : 2;
   }
-  const str = (name: string) => (typeof args.flags[name] === 'string' ? (args.flags[name] as string) : undefined);
-  const int = (name: string) => {
-    const v = str(name);
-    if (v === undefined) return undefined;
-    if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidConfigError(`--${name} must be a positive whole number, got "${v}"`);
-    return Number(v);
-  };
+  const flags = args.flags;
 
   if (command === 'search' && (sub === 'run' || sub === 'start')) {
+    const f = sub === 'run' ? parseFlags('search run', flags) : parseFlags('search start', flags);
     const runtime = loadRuntimeConfig();
     // Validated before anything is started or written.
-    const { input, config } = searchConfigFrom({ preset: str('preset'), file: str('config'), set: args.flags.set as string[] | undefined, trainingTaskQueue: runtime.training.taskQueue });
+    const { input, config } = searchConfigFrom({ preset: f.preset, file: f.config, set: f.set, trainingTaskQueue: runtime.training.taskQueue });
     if (sub === 'run') {
-      const result = await runSearch(runtime, { searchId: str('id'), input, config, trainingWorkers: int('workers') }, process.stdout);
-      process.stdout.write(`search ${result.searchId} ${result.status}: ${result.childrenDone} children in ${result.iterations} iterations, `
-        + `best validation accuracy ${result.bestAccuracy?.toFixed(4) ?? '-'}\n  best: ${result.bestArchitecture ?? '-'}\n`);
+      const result = await runSearch(runtime, { searchId: f.id, input, config, trainingWorkers: 'workers' in f ? f.workers : undefined }, process.stdout);
+      process.stdout.write(describeResult(result));
       return 0;
     }
-    await openDatabase(runtime).then((pool) => pool.end());
+    const pool = await openDatabase(runtime);
     const client = await connectClient(runtime);
-    const { handle, resumed } = await startSearch(client, runtime, { searchId: str('id'), input, config });
-    process.stdout.write(`${handle.workflowId}${resumed ? ' (already running)' : ''}\n`);
-    await client.connection.close();
+    try {
+      const { handle, resumed } = await startSearch(client, runtime, { searchId: f.id, input, config });
+      process.stdout.write(`${handle.workflowId}${resumed ? ' (already running)' : ''}\n`);
+      if ('follow' in f && f.follow) process.stdout.write(describeResult(await followToEnd(handle, pool, process.stdout)));
+    } finally {
+      await client.connection.close();
+      await pool.end();
+    }
     return 0;
   }
   if (command === 'search' && sub === 'status' && target) {
-    const client = await connectClient(loadRuntimeConfig());
-    process.stdout.write(`${JSON.stringify(await searchStatus(client, target), null, 2)}\n`);
-    await client.connection.close();
+    const f = parseFlags('search status', flags);
+    const runtime = loadRuntimeConfig();
+    const pool = await openDatabase(runtime, 2);
+    const client = await connectClient(runtime);
+    try {
+      const status = await searchStatus(client, pool, target);
+      process.stdout.write(f.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+    } finally {
+      await client.connection.close();
+      await pool.end();
+    }
     return 0;
   }
   if (command === 'search' && (sub === 'pause' || sub === 'resume' || sub === 'stop') && target) {
+    parseFlags('search control', flags);
     const client = await connectClient(loadRuntimeConfig());
     await controlSearch(client, target, sub);
     process.stdout.write(`${sub} sent to ${target}\n`);
@@ -79,46 +104,65 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'search' && sub === 'list') {
+    const f = parseFlags('search list', flags);
     const client = await connectClient(loadRuntimeConfig());
-    for (const s of await listSearches(client, int('limit') ?? 50)) {
+    for (const s of await listSearches(client, f.limit ?? 50)) {
       process.stdout.write(`${s.id}\t${s.status}\t${s.space ?? '-'}\t${s.childrenDone ?? 0} children\tbest ${s.bestAccuracy?.toFixed(4) ?? '-'}\t${s.started.toISOString()}\n`);
     }
     await client.connection.close();
     return 0;
   }
   if (command === 'export' && sub) {
-    const out = str('out');
-    if (!out) throw new InvalidConfigError('nas export needs --out DIR');
+    const f = parseFlags('export', flags);
     const runtime = loadRuntimeConfig();
     const pool = await openDatabase(runtime, 2);
     try {
-      const result = await exportChild(pool, loadTf(runtime.training.backend), { searchId: sub, rank: int('rank') ?? 1, out, epochs: int('epochs') });
-      process.stdout.write(`exported rank ${result.rank} of ${result.searchId} to ${out}: test accuracy ${result.testAccuracy.toFixed(4)} `
+      const result = await exportChild(pool, loadTf(runtime.training.backend), { searchId: sub, rank: f.rank ?? 1, out: f.out, epochs: f.epochs });
+      process.stdout.write(`exported rank ${result.rank} of ${result.searchId} to ${f.out}: test accuracy ${result.testAccuracy.toFixed(4)} `
         + `on ${result.testImages} images after ${result.epochs} epochs (search validation accuracy ${result.searchValidationAccuracy?.toFixed(4) ?? '-'})\n`);
     } finally {
       await pool.end();
     }
     return 0;
   }
-  if (command === 'best' && sub) {
+  if (command === 'report' && sub) {
+    const f = parseFlags('report', flags);
     const pool = await openDatabase(loadRuntimeConfig(), 2);
-    await printBest(pool, sub, int('top') ?? 5, process.stdout);
-    await pool.end();
+    try {
+      const files = writeReportFiles(f.out, await buildReport(pool, parseSearchId(sub), { top: f.top ?? 3 }));
+      process.stdout.write(`report of ${sub} written to ${f.out}: ${files.map((file) => path.basename(file)).join(', ')}\n`);
+    } finally {
+      await pool.end();
+    }
     return 0;
   }
-  if (command === 'worker' && (sub === 'controller' || sub === 'training')) {
-    return runWorker(sub, str('queue'));
+  if (command === 'best' && sub) {
+    const f = parseFlags('best', flags);
+    const pool = await openDatabase(loadRuntimeConfig(), 2);
+    try {
+      await printBest(pool, sub, f.top ?? 5, process.stdout);
+    } finally {
+      await pool.end();
+    }
+    return 0;
   }
-  if (command === 'migrate') {
+  if (command === 'worker' && (sub === undefined || sub === 'controller' || sub === 'training')) {
+    const f = parseFlags('worker', flags);
+    return runWorker(sub, f.queue);
+  }
+  if (command === 'migrate' && !sub) {
+    parseFlags('migrate', flags);
     const pool = await openDatabase(loadRuntimeConfig());
     await pool.end();
     process.stdout.write('migrations applied\n');
     return 0;
   }
   if (command === 'dev' && (sub === 'up' || sub === 'down')) {
+    parseFlags('dev', flags);
     const runtime = loadRuntimeConfig();
     if (sub === 'down') {
       await stopDevServers(runtime);
+      process.stdout.write('dev servers of this NAS_HOME stopped\n');
       return 0;
     }
     const servers = await ensureDevServers(runtime);
@@ -128,8 +172,18 @@ async function main(argv: string[]): Promise<number> {
   throw new InvalidConfigError(`unknown command "${args.positional.join(' ')}"; see nas --help`);
 }
 
-async function runWorker(role: 'controller' | 'training', queue?: string): Promise<number> {
+/**
+ * `nas worker --queue NAME` picks its role from the queue (the issue's spelling); `nas worker
+ * controller|training` names it. The controller worker polls only the controller queue of temporal.yaml.
+ */
+async function runWorker(named: 'controller' | 'training' | undefined, queue?: string): Promise<number> {
   const runtime = loadRuntimeConfig();
+  const controllerQueue = runtime.temporal.taskQueues.controller;
+  if (!named && !queue) throw new InvalidConfigError('nas worker needs --queue NAME (or controller|training); see nas worker --help');
+  const role = named ?? (queue === controllerQueue ? 'controller' : 'training');
+  if (role === 'controller' && queue !== undefined && queue !== controllerQueue) {
+    throw new InvalidConfigError(`the controller worker polls "${controllerQueue}" (temporal.yaml temporal.taskQueues.controller), not "${queue}"`);
+  }
   Runtime.install({ logger: new DefaultLogger(process.env.NAS_LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
   const { worker, close } = role === 'controller' ? await createControllerWorker(runtime) : await createTrainingWorker(runtime, { taskQueue: queue });
   const parent = Number(process.env.NAS_PARENT_PID ?? 0);
@@ -145,7 +199,7 @@ async function runWorker(role: 'controller' | 'training', queue?: string): Promi
     }, 2000);
     watch.unref();
   }
-  process.stdout.write(`${role} worker polling ${role === 'controller' ? runtime.temporal.taskQueues.controller : queue ?? runtime.training.taskQueue}\n`);
+  process.stdout.write(`${role} worker polling ${role === 'controller' ? controllerQueue : queue ?? runtime.training.taskQueue}\n`);
   await worker.run();
   await close();
   return 0;

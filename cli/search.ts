@@ -1,18 +1,22 @@
-// `nas search ...` and `nas best`: start a search (workers elsewhere), run one here end to end
-// (servers, workers, progress, result), ask a running search for progress, list the best children.
+// `nas search ...` and `nas best`: start a search (workers elsewhere; followed or not), run one here
+// end to end (servers, workers, progress, result), ask a search for progress and the workers seen,
+// list the best children. Printing the progress line itself is follow.ts.
 import fs from 'node:fs';
 import os from 'node:os';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { RuntimeConfig } from '../config/runtime';
 import type { SearchConfig, SearchConfigInput } from '../config/search-config';
 import { parseSearchId } from '../config/parse';
+import { configSummary, type ConfigSummary, describeConfigSummary } from '../config/summary';
 import { ensureDevServers } from '../dev';
 import { DatasetNotFoundError, NotFoundError } from '../errors';
 import { describeArchitecture } from '../space/architecture';
 import { bestChildren } from '../store/children';
 import type { Db } from '../store/db';
+import { getSearch } from '../store/searches';
+import { type WorkerThroughput, workerThroughput } from '../store/worker-throughput';
 import type { NasSearchInput, NasSearchResult } from '../workflows/nas-search';
-import { pauseSignal, progressQuery, resumeSignal, stopSignal } from '../workflows/messages';
+import { pauseSignal, progressQuery, resumeSignal, stopSignal, type SearchProgress } from '../workflows/messages';
 import { NasBestAccuracy, NasChildrenDone, NasSpace } from '../workflows/search-attributes';
 import { connectClient, openDatabase } from '../workers/connect';
 import { followProgress } from './follow';
@@ -34,7 +38,9 @@ export async function startSearch(client: Client, runtime: RuntimeConfig, option
   const searchId = parseSearchId(options.searchId ?? newSearchId());
   const args: [NasSearchInput] = [{ searchId, config: options.input }];
   try {
-    const handle = await client.workflow.start('nasSearch', { taskQueue: runtime.temporal.taskQueues.controller, workflowId: searchId, args });
+    // The memo is what the Web UI shows of a search's settings (typed search attributes carry progress).
+    const memo = { config: configSummary(options.config) };
+    const handle = await client.workflow.start('nasSearch', { taskQueue: runtime.temporal.taskQueues.controller, workflowId: searchId, args, memo });
     return { handle, resumed: false };
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -64,10 +70,7 @@ export async function runSearch(runtime: RuntimeConfig, options: StartOptions & 
       + `${options.config.budget.childrenPerIteration} per iteration, ${trainingWorkers} training worker(s)\n`
       + `  Web UI: http://127.0.0.1:${runtime.temporal.uiPort}/namespaces/${runtime.temporal.namespace}/workflows/${searchId}\n`
       + `  resume after a crash with: nas search run --id ${searchId}\n`);
-    await Promise.race([followProgress(handle, out), workers.failed]);
-    const result = (await Promise.race([handle.result(), workers.failed])) as NasSearchResult;
-    await printBest(pool, searchId, 3, out);
-    return result;
+    return await followToEnd(handle, pool, out, workers.failed);
   } finally {
     await workers.stop();
     await client.connection.close();
@@ -75,7 +78,21 @@ export async function runSearch(runtime: RuntimeConfig, options: StartOptions & 
   }
 }
 
+/** Follows progress until the search ends, then prints the best architectures; `failed` cuts it short (a local worker died). */
+export async function followToEnd(handle: WorkflowHandle, pool: Db, out: NodeJS.WriteStream, failed: Promise<never> = new Promise(() => undefined)): Promise<NasSearchResult> {
+  await Promise.race([followProgress(handle, out), failed]);
+  const result = (await Promise.race([handle.result(), failed])) as NasSearchResult;
+  await printBest(pool, handle.workflowId, 3, out);
+  return result;
+}
+
+export function describeResult(result: NasSearchResult): string {
+  return `search ${result.searchId} ${result.status}: ${result.childrenDone} children in ${result.iterations} iterations, `
+    + `best validation accuracy ${result.bestAccuracy?.toFixed(4) ?? '-'}\n  best: ${result.bestArchitecture ?? '-'}\n`;
+}
+
 export async function printBest(pool: Db, searchId: string, top: number, out: NodeJS.WriteStream): Promise<void> {
+  await getSearch(pool, searchId); // an unknown id is a NotFoundError, not "no child yet"
   const best = await bestChildren(pool, searchId, top);
   if (best.length === 0) {
     out.write(`search ${searchId}: no child has finished training yet\n`);
@@ -120,8 +137,36 @@ export async function listSearches(client: Client, limit = 50): Promise<{ id: st
   return out;
 }
 
-export async function searchStatus(client: Client, searchId: string): Promise<unknown> {
+export interface SearchStatusReport {
+  searchId: string;
+  status: string;
+  /** The memo `nas search start` set (config summary); null for a search started some other way. */
+  config: unknown;
+  progress: SearchProgress | null;
+  workers: WorkerThroughput[];
+}
+
+/** A live query of the workflow (when it runs), its memo, and the training workers seen in SQL. */
+export async function searchStatus(client: Client, pool: Db, searchId: string): Promise<SearchStatusReport> {
   const { handle, description } = await existingSearch(client, searchId);
   const progress = description.status.name === 'RUNNING' ? await handle.query(progressQuery) : null;
-  return { searchId, status: description.status.name, progress };
+  return { searchId, status: description.status.name, config: description.memo?.config ?? null, progress, workers: await workerThroughput(pool, searchId) };
+}
+
+export function formatStatus(s: SearchStatusReport): string {
+  const p = s.progress;
+  const lines = [
+    `search ${s.searchId}: ${s.status}${p ? ` (${p.phase})` : ''}`,
+    ...(s.config ? [`  config:     ${describeConfigSummary(s.config as ConfigSummary)}`] : []),
+    ...(p ? [
+      `  iteration:  ${p.iteration}`,
+      `  children:   ${p.childrenDone} / ${p.childrenBudget}`,
+      `  best:       ${p.bestAccuracy?.toFixed(4) ?? '-'}`,
+      `  baseline:   ${p.baseline?.toFixed(4) ?? '-'}`,
+      `  depth:      ${p.currentDepth ?? '-'}`,
+      `  last child: ${p.lastArchitecture ?? '-'}`,
+    ] : []),
+    `  workers:    ${s.workers.length === 0 ? 'none has finished a child yet' : s.workers.map((w) => `${w.worker} (${w.children} children${w.failed ? `, ${w.failed} failed` : ''})`).join(', ')}`,
+  ];
+  return `${lines.join('\n')}\n`;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one set-up the README's commands call: node packages, the tfjs-node binding, the temporal CLI,
 # then the TypeScript build into dist/. Idempotent; one line per step. It starts no server (that is
-# `nas dev up`) and installs nothing system-wide.
+# `nas dev up`). With --test (npm test, CI) it also provides Debian's chromium for the report's
+# browser test, the one system-wide package; a search alone never installs it.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 logs="${NAS_HOME:-$here/.nas}/logs"
@@ -33,5 +34,6 @@ else
 fi
 step tfjs-node bash setup/tfjs-node.sh
 step temporal-cli bash setup/temporal-cli.sh
+if [ "${1:-}" = "--test" ]; then step chromium bash setup/chromium.sh; fi
 # A clean build: no compiled file of a deleted source (an old test, say) survives in dist/.
 step build bash -c 'rm -rf dist && npx tsc -p . && echo "compiled into dist/"'

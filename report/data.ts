@@ -1,0 +1,97 @@
+// From a search's rows to the report's charts and rankings: the reward curve, best accuracy so far,
+// accuracy against parameter count, and what was sampled over time (depths, filter sizes, filter
+// counts or NB201 operations) as stacked bars over bins of children. Pure and deterministic.
+import type { ReportChild, ReportUpdate } from '../store/report';
+import type { StackedBarsChart, XYChart } from './chart';
+import { readArchitecture } from './architecture-diagram';
+
+export const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+
+/** Children are numbered 1.. in sampling order (iteration, replica, child index): the x axis of the curves. */
+export function rewardChart(children: readonly ReportChild[], updates: readonly ReportUpdate[]): XYChart {
+  const rewards = children.flatMap((c, i) => (c.reward === null ? [] : [{ x: i + 1, y: c.reward }]));
+  let seen = 0;
+  const means = updates.map((u) => ({ x: (seen += u.childrenCount), y: u.meanReward }));
+  seen = 0;
+  const baseline = updates.map((u) => ({ x: (seen += u.childrenCount), y: u.baselineAfter }));
+  return {
+    kind: 'xy', id: 'reward-curve', title: 'Reward of every child', xLabel: 'child (sampling order)', yLabel: 'reward',
+    series: [
+      { name: 'child reward', color: PALETTE[0]!, points: rewards, style: 'points' },
+      ...(means.length ? [
+        { name: 'mean reward per update', color: PALETTE[1]!, points: means, style: 'both' as const },
+        { name: 'baseline after update', color: PALETTE[2]!, points: baseline, style: 'line' as const },
+      ] : []),
+    ],
+  };
+}
+
+export function bestSoFarChart(children: readonly ReportChild[]): XYChart {
+  let best: number | null = null;
+  const points = children.flatMap((c, i) => {
+    if (c.bestValidationAccuracy !== null && (best === null || c.bestValidationAccuracy > best)) best = c.bestValidationAccuracy;
+    return best === null ? [] : [{ x: i + 1, y: best }];
+  });
+  return {
+    kind: 'xy', id: 'best-so-far', title: 'Best validation accuracy so far', xLabel: 'child (sampling order)', yLabel: 'validation accuracy',
+    series: [{ name: 'best so far', color: PALETTE[3]!, points, style: 'line' }],
+  };
+}
+
+export function accuracyParamsChart(children: readonly ReportChild[]): XYChart {
+  const points = children.flatMap((c) => (c.status === 'succeeded' && c.paramCount !== null && c.bestValidationAccuracy !== null
+    ? [{ x: c.paramCount, y: c.bestValidationAccuracy }] : []));
+  return {
+    kind: 'xy', id: 'accuracy-params', title: 'Validation accuracy against parameter count', xLabel: 'parameters (log scale)',
+    yLabel: 'validation accuracy', xLog: true, series: [{ name: 'child', color: PALETTE[4]!, points, style: 'points' }],
+  };
+}
+
+/** What each child sampled, as category labels (a child may contribute several, one per layer or edge). */
+type Categorize = (child: ReportChild) => string[];
+
+export const byDepth: Categorize = (c) => [`${c.numLayers} layers`];
+
+export const byFilterSize: Categorize = (c) => {
+  const arch = readArchitecture(c.architecture);
+  if (arch?.kind === 'cnn') return arch.layers.map((l) => `${l.filterHeight}x${l.filterWidth}`);
+  if (arch?.kind === 'nb201') return [...arch.ops];
+  return [];
+};
+
+export const byFilterCount: Categorize = (c) => {
+  const arch = readArchitecture(c.architecture);
+  return arch?.kind === 'cnn' ? arch.layers.map((l) => `${l.filters} filters`) : [];
+};
+
+/**
+ * Stacked bars over up to `binCount` consecutive, near-equal bins of children: how the sampled
+ * distribution moved while the controller learned.
+ */
+export function distributionChart(children: readonly ReportChild[], categorize: Categorize, meta: { id: string; title: string; yLabel: string }, binCount = 10): StackedBarsChart {
+  const n = children.length;
+  const bins = Math.min(binCount, n);
+  const names = new Set<string>();
+  const out = Array.from({ length: bins }, (_, k) => {
+    const start = Math.floor((k * n) / bins);
+    const end = Math.floor(((k + 1) * n) / bins);
+    const counts: Record<string, number> = {};
+    for (const c of children.slice(start, end)) {
+      for (const label of categorize(c)) {
+        counts[label] = (counts[label] ?? 0) + 1;
+        names.add(label);
+      }
+    }
+    return { label: end - start === 1 ? String(end) : `${start + 1}-${end}`, counts };
+  });
+  const categories = [...names].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+    .map((name, i) => ({ name, color: PALETTE[i % PALETTE.length]! }));
+  return { kind: 'bars', id: meta.id, title: meta.title, xLabel: 'children (sampling order)', yLabel: meta.yLabel, bins: out, categories };
+}
+
+/** The best finished children, ranked as `nas best` ranks them (accuracy, then id). */
+export function topChildren(children: readonly ReportChild[], top: number): ReportChild[] {
+  return children.filter((c) => c.status === 'succeeded' && c.bestValidationAccuracy !== null)
+    .sort((a, b) => b.bestValidationAccuracy! - a.bestValidationAccuracy! || a.id - b.id)
+    .slice(0, top);
+}
