@@ -161,7 +161,8 @@ test('workers by --queue serve a search started with --config --follow; status, 
 
   // The Web UI's list, through the `temporal` CLI (the same visibility API the UI calls). Visibility
   // is written asynchronously after the workflow task: poll for a few seconds.
-  const query = `NasStatus = 'running' AND NasSpace = 'cnn' AND WorkflowId = '${id}'`;
+  // A paused search says so in NasStatus (the replicas parked), so the UI can filter paused searches.
+  const query = `NasStatus = 'paused' AND NasSpace = 'cnn' AND WorkflowId = '${id}'`;
   const list = (q: string): { execution: { workflowId: string } }[] => {
     const text = execFileSync(temporalCli(), ['workflow', 'list', '--address', env.TEMPORAL_ADDRESS!, '--query', q, '--output', 'json'], { encoding: 'utf8' }).trim();
     const parsed: unknown = text ? JSON.parse(text) : [];
