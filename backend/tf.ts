@@ -24,6 +24,9 @@ export function loadTf(kind: BackendKind = 'cpu'): Tf {
   const pkg = PACKAGES[kind];
   // libtensorflow's start-up notes (CPU features, oneDNN) are noise in worker logs; errors still show.
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
+  // On a GPU, take device memory as children need it rather than all of it at start: a child's
+  // tensors are all disposed when it ends (the CPU tests assert it), and the next child reuses them.
+  if (kind === 'gpu') process.env.TF_FORCE_GPU_ALLOW_GROWTH ??= 'true';
   let tf: Tf;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -21,7 +21,7 @@ export const COMMAND_FLAGS = {
   best: z.strictObject({ top: Count.optional(), help: Help, json: Json }),
   export: z.strictObject({ out: Text, rank: Count.optional(), epochs: Count.optional(), help: Help, json: Json }),
   report: z.strictObject({ out: Text, top: Count.optional(), help: Help, json: Json }),
-  worker: z.strictObject({ queue: Text.optional(), help: Help, json: Json }),
+  worker: z.strictObject({ queue: Text.optional(), device: z.string().regex(/^\d+$/, 'must be a GPU index (0, 1, ...)').transform(Number).optional(), help: Help, json: Json }),
   migrate: z.strictObject({ help: Help, json: Json }),
   dev: z.strictObject({ help: Help, json: Json }),
 } as const;

@@ -17,7 +17,7 @@ import { parseArgs } from './args';
 import { exportChild } from './export';
 import { parseFlags } from './flags';
 import { searchConfigFrom } from './config-input';
-import { controlSearch, describeResult, followToEnd, formatStatus, listSearches, printBest, runSearch, searchStatus, startSearch } from './search';
+import { controlSearch, describeResult, followToEnd, formatStatus, listSearches, printBest, runSearch, searchStatus, setReplicas, startSearch } from './search';
 
 const USAGE: Record<string, string> = {
   search: `  nas search run   [--preset digits|paper|nb201] [--config file.yaml] [--set key=value ...] [--id ID] [--workers N]
@@ -28,6 +28,8 @@ const USAGE: Record<string, string> = {
   nas search status ID [--json]   live progress of a running search (a query to the workflow):
                                   iteration, children / budget, best, baseline, depth, workers seen
   nas search pause|resume|stop ID pause after the children in flight, resume, or finish and stop
+  nas search replicas ID K        run K controller replicas from now on (added at once; extra ones
+                                  retire after their iteration in flight)
   nas search list [--limit N]     searches known to Temporal, newest first
 `,
   best: '  nas best ID [--top N]           the best children so far, from SQL\n',
@@ -41,7 +43,9 @@ const USAGE: Record<string, string> = {
 `,
   worker: `  nas worker --queue NAME         a worker polling NAME: the controller worker when NAME is the
                                   controller queue of temporal.yaml, else a training worker
-  nas worker controller|training [--queue NAME]
+  nas worker controller|training [--queue NAME] [--device N]
+                                  --device N: a GPU training worker on GPU N only (CUDA_VISIBLE_DEVICES);
+                                  run one per GPU, each training one child at a time
 `,
   migrate: '  nas migrate                     apply the SQL migrations\n',
   dev: '  nas dev up|down                 start / stop the embedded Temporal dev server and PostgreSQL\n',
@@ -103,6 +107,19 @@ async function main(argv: string[]): Promise<number> {
     await client.connection.close();
     return 0;
   }
+  if (command === 'search' && sub === 'replicas' && target) {
+    parseFlags('search control', flags);
+    const wanted = Number(args.positional[3]);
+    if (!Number.isInteger(wanted) || wanted < 1) throw new InvalidConfigError(`search replicas: K must be a positive whole number, got "${args.positional[3] ?? ''}"`);
+    const client = await connectClient(loadRuntimeConfig());
+    try {
+      const replicas = await setReplicas(client, target, wanted);
+      process.stdout.write(`${target}: ${replicas.wanted} replicas wanted (${replicas.running} running when asked)\n`);
+    } finally {
+      await client.connection.close();
+    }
+    return 0;
+  }
   if (command === 'search' && sub === 'list') {
     const f = parseFlags('search list', flags);
     const client = await connectClient(loadRuntimeConfig());
@@ -148,6 +165,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'worker' && (sub === undefined || sub === 'controller' || sub === 'training')) {
     const f = parseFlags('worker', flags);
+    if (f.device !== undefined) {
+      // Read by libtensorflow when tfjs-node-gpu loads (after this): this process sees that GPU only.
+      process.env.CUDA_VISIBLE_DEVICES = String(f.device);
+    }
     return runWorker(sub, f.queue);
   }
   if (command === 'migrate' && !sub) {

@@ -3,20 +3,20 @@
 // list the best children. Printing the progress line itself is follow.ts.
 import fs from 'node:fs';
 import os from 'node:os';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { RuntimeConfig } from '../config/runtime';
 import type { SearchConfig, SearchConfigInput } from '../config/search-config';
 import { parseSearchId } from '../config/parse';
 import { configSummary, type ConfigSummary, describeConfigSummary } from '../config/summary';
 import { ensureDevServers } from '../dev';
-import { DatasetNotFoundError, NotFoundError } from '../errors';
+import { DatasetNotFoundError, InvalidConfigError, NotFoundError } from '../errors';
 import { describeArchitecture } from '../space/architecture';
 import { bestChildren } from '../store/children';
 import type { Db } from '../store/db';
 import { getSearch } from '../store/searches';
 import { type WorkerThroughput, workerThroughput } from '../store/worker-throughput';
 import type { NasSearchInput, NasSearchResult } from '../workflows/nas-search';
-import { pauseSignal, progressQuery, resumeSignal, stopSignal, type SearchProgress } from '../workflows/messages';
+import { pauseSignal, progressQuery, resumeSignal, setReplicasUpdate, stopSignal, type SearchProgress } from '../workflows/messages';
 import { NasBestAccuracy, NasChildrenDone, NasSpace } from '../workflows/search-attributes';
 import { connectClient, openDatabase } from '../workers/connect';
 import { followProgress } from './follow';
@@ -123,6 +123,18 @@ export async function controlSearch(client: Client, searchId: string, action: 'p
   await handle.signal({ pause: pauseSignal, resume: resumeSignal, stop: stopSignal }[action]);
 }
 
+/** Section 3.3's K, changed while the search runs (the setReplicas update; its validator's refusal is bad input). */
+export async function setReplicas(client: Client, searchId: string, replicas: number): Promise<{ running: number; wanted: number }> {
+  const { handle, description } = await existingSearch(client, searchId);
+  if (description.status.name !== 'RUNNING') throw new NotFoundError(`search "${searchId}" is ${description.status.name.toLowerCase()}, not running`);
+  try {
+    return await handle.executeUpdate(setReplicasUpdate, { args: [replicas] });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) throw new InvalidConfigError(`search ${searchId}: ${(err.cause as Error | undefined)?.message ?? err.message}`);
+    throw Object.assign(new Error(`${(err as Error).message}: ${String((err as { cause?: unknown }).cause)}`), { name: (err as Error).name });
+  }
+}
+
 /** Searches known to Temporal, newest first, with the progress they publish as search attributes. */
 export async function listSearches(client: Client, limit = 50): Promise<{ id: string; status: string; space?: string; childrenDone?: number; bestAccuracy?: number; started: Date }[]> {
   const out = [];
@@ -164,6 +176,7 @@ export function formatStatus(s: SearchStatusReport): string {
       `  best:       ${p.bestAccuracy?.toFixed(4) ?? '-'}`,
       `  baseline:   ${p.baseline?.toFixed(4) ?? '-'}`,
       `  depth:      ${p.currentDepth ?? '-'}`,
+      ...(p.replicas ? [`  replicas:   ${p.replicas.running} running, ${p.replicas.wanted} wanted`] : []),
       `  last child: ${p.lastArchitecture ?? '-'}`,
     ] : []),
     `  workers:    ${s.workers.length === 0 ? 'none has finished a child yet' : s.workers.map((w) => `${w.worker} (${w.children} children${w.failed ? `, ${w.failed} failed` : ''})`).join(', ')}`,

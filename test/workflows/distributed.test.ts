@@ -2,6 +2,7 @@
 // parameter shards, with two training-worker processes; K changed and the whole search paused while
 // it runs. Not crashes (test/chaos/) and not throughput (bench/scaling.ts).
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +24,7 @@ let workers: SearchWorkers;
 const trainingWorkers: WorkerProcess[] = [];
 let logs: string;
 let trainingQueue: string;
+let temporalAddress: string;
 
 before(async () => {
   db = await createTestDatabase('dist');
@@ -30,7 +32,7 @@ before(async () => {
   workers = await startSearchWorkers(db.pool, { training: false });
   trainingQueue = uniqueId('train');
   logs = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-dist-'));
-  const { temporalAddress } = await testServers();
+  ({ temporalAddress } = await testServers());
   for (let n = 0; n < 2; n++) {
     const worker = spawnWorkerProcess('training', {
       env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: db.url, NAS_TRAIN_CONCURRENCY: '2', NAS_PARENT_PID: String(process.pid) },
@@ -107,7 +109,18 @@ test('K changes while the search runs, the whole search pauses and resumes, and 
   assert.equal((await distributedAudit(db.pool, searchId)).children.length, before, 'nothing is sampled while paused');
   assert.ok(paused.childrenDone < 20, `paused before the budget was spent (${paused.childrenDone})`);
 
-  await handle.executeUpdate(setReplicasUpdate, { args: [2] });
+  // The CLI's way to change K: `nas search replicas ID K` (exit 2 and the validator's words for a bad K).
+  // Asynchronously: the workflow worker in this process must answer the update meanwhile.
+  const nas = (...args: string[]) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, [path.join(__dirname, '..', '..', 'cli', 'main.js'), ...args], { env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress } },
+      (err, stdout, stderr) => resolve({ status: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
+  });
+  const refused = await nas('search', 'replicas', searchId, '801');
+  assert.equal(refused.status, 2, refused.stderr);
+  assert.match(refused.stderr, /replicas must be an integer from 1 to 800, got 801/);
+  const changed = await nas('search', 'replicas', searchId, '2');
+  assert.equal(changed.status, 0, changed.stderr);
+  assert.equal(changed.stdout, `${searchId}: 2 replicas wanted (3 running when asked)\n`);
   await handle.signal(resumeSignal);
   const result = await resultOf(handle);
   assert.equal(result.status, 'completed');
