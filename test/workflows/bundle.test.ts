@@ -21,6 +21,8 @@ import { tinySearchConfig } from '../support/tiny-search';
 
 const HISTORIES = path.join(repoRoot(), 'test', 'workflows', 'histories');
 const RECORDED = path.join(HISTORIES, 'nas-search-pause-resume.json');
+/** The history of the search's replica 0 in the same run (replicas are workflows of their own). */
+const RECORDED_REPLICA = path.join(HISTORIES, 'nas-replica-pause-resume.json');
 const record = process.env.NAS_RECORD_HISTORY === '1';
 quietTemporalRuntime();
 const logger = new DefaultLogger('ERROR');
@@ -66,18 +68,37 @@ test('a search with a pause and a resume replays against the current workflow co
 
   const history = await handle.fetchHistory();
   await Worker.runReplayHistory(replay, history, searchId);
+  const replicaHistory = await workers.client.workflow.getHandle(`${searchId}/replica-0`).fetchHistory();
+  await Worker.runReplayHistory(replay, replicaHistory, `${searchId}/replica-0`);
   if (record) {
     fs.mkdirSync(HISTORIES, { recursive: true });
-    fs.writeFileSync(RECORDED, `${historyToJSON(history)}\n`);
-    console.log(`recorded ${history.events?.length ?? 0} events to ${RECORDED}`);
+    for (const [file, h] of [[RECORDED, history], [RECORDED_REPLICA, replicaHistory]] as const) {
+      fs.writeFileSync(file, `${historyToJSON(h)}\n`);
+      console.log(`recorded ${h.events?.length ?? 0} events to ${file}`);
+    }
   }
 });
 
 test('every kept history in test/workflows/histories replays', async () => {
   const files = fs.existsSync(HISTORIES) ? fs.readdirSync(HISTORIES).filter((f) => f.endsWith('.json')).sort() : [];
-  assert.ok(files.includes(path.basename(RECORDED)), `${RECORDED} is missing: record it with NAS_RECORD_HISTORY=1 (see the top of this file)`);
+  for (const kept of [RECORDED, RECORDED_REPLICA]) {
+    assert.ok(files.includes(path.basename(kept)), `${kept} is missing: record it with NAS_RECORD_HISTORY=1 (see the top of this file)`);
+  }
   for (const file of files) {
     const history: unknown = JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8'));
-    await assert.doesNotReject(Worker.runReplayHistory(replay, history), `replay of ${file}`);
+    await assert.doesNotReject(Worker.runReplayHistory(replay, history, recordedWorkflowId(history)), `replay of ${file}`);
   }
 });
+
+/**
+ * The workflow id a kept history ran under (a history file does not carry it, and replica ids are
+ * derived from it): the search's id is its `searchId` input; a replica's is `<search>/replica-<k>`.
+ */
+function recordedWorkflowId(history: unknown): string | undefined {
+  const start = (history as { events?: { workflowExecutionStartedEventAttributes?: { input?: { payloads?: { data?: string }[] } } }[] })
+    .events?.[0]?.workflowExecutionStartedEventAttributes;
+  const data = start?.input?.payloads?.[0]?.data;
+  if (!data) return undefined;
+  const input = JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { searchId?: string; searchWorkflowId?: string; replica?: number };
+  return input.searchWorkflowId !== undefined ? `${input.searchWorkflowId}/replica-${input.replica}` : input.searchId;
+}
