@@ -2,10 +2,14 @@
 // simulated children at once (each sleeps --child-seconds instead of training), against the ideal
 // C / seconds. (2) Parameter-store updates per second with K = 1, 10, 100 replicas pushing gradients
 // of the paper's controller to S = 20 shards. Prints tables; never fails on the numbers.
-//   node dist/bench/scaling.js [--part children|store|all] [--child-seconds 5] [--levels 1,4,16,64] [--replicas 1,10,100]
+//   node dist/bench/scaling.js [--part children|store|all] [--child-seconds 5] [--levels 1,4,16,64] [--controllers 2] [--replicas 1,10,100]
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { createControllerActivities, createTrainingActivities } from '../activities';
+import { createTrainingActivities } from '../activities';
 import { loadTf } from '../backend/tf';
 import { parseSearchConfig } from '../config/parse';
 import { loadRuntimeConfig } from '../config/runtime';
@@ -24,21 +28,40 @@ function flag(name: string, fallback: string): string {
 }
 const list = (s: string) => s.split(',').map(Number);
 
-async function childThroughput(adminUrl: string, temporalAddress: string, concurrency: number, childSeconds: number): Promise<string> {
-  const m = Math.min(4, concurrency);
-  // One replica more than the slots need: while one replica samples or updates, the queue stays full.
+/** `nas worker controller` processes on a queue of the bench's own (a temp runtime file names it). */
+async function controllerProcesses(count: number, queue: string, databaseUrl: string, temporalAddress: string): Promise<ChildProcess[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-scaling-'));
+  const yaml = path.join(dir, 'temporal.yaml');
+  fs.writeFileSync(yaml, `temporal:\n  taskQueues:\n    controller: ${queue}\n`);
+  const env = { ...process.env, NAS_RUNTIME_CONFIG: yaml, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, NAS_PARENT_PID: String(process.pid) };
+  return Promise.all(Array.from({ length: count }, () => new Promise<ChildProcess>((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(__dirname, '..', 'cli', 'main.js'), 'worker', 'controller'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const collect = (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('worker polling')) resolve(child);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.once('exit', (code) => reject(new Error(`controller worker exited ${code}: ${out.slice(-500)}`)));
+  })));
+}
+
+async function childThroughput(adminUrl: string, temporalAddress: string, concurrency: number, childSeconds: number, controllers: number): Promise<string> {
+  // The paper's m = 8 children per replica; one replica more than the slots need, so that while
+  // one replica samples or updates the training queue stays full.
+  const m = Math.min(8, concurrency);
   const replicas = Math.ceil(concurrency / m) + 1;
-  const budget = concurrency * 4;
+  const budget = concurrency * 8;
   const db = await scratchDatabase(adminUrl, 8);
   const tf = loadTf('cpu');
   const native = await NativeConnection.connect({ address: temporalAddress });
   const stamp = `${Date.now().toString(36)}-${concurrency}`;
   const controllerQueue = `bench-ctl-${stamp}`;
   const trainingQueue = `bench-train-${stamp}`;
-  const controller = await Worker.create({
-    connection: native, taskQueue: controllerQueue, workflowsPath: require.resolve('../workflows'),
-    activities: createControllerActivities({ pool: db.pool, tf }), maxConcurrentActivityTaskExecutions: 2,
-  });
+  // Controller work (LSTM sampling and gradients) runs in worker processes, as deployed: one JS
+  // thread each, so several of them share the replicas' controller activities.
+  const workers = await controllerProcesses(controllers, controllerQueue, db.url, temporalAddress);
   const training = await Worker.create({
     connection: native, taskQueue: trainingQueue, identity: `bench:${trainingQueue}`,
     activities: createTrainingActivities({
@@ -48,7 +71,7 @@ async function childThroughput(adminUrl: string, temporalAddress: string, concur
     }),
     maxConcurrentActivityTaskExecutions: concurrency,
   });
-  const runs = [controller.run(), training.run()];
+  const runs = [training.run()];
   const connection = await Connection.connect({ address: temporalAddress });
   try {
     const config: SearchConfigInput = {
@@ -63,18 +86,17 @@ async function childThroughput(adminUrl: string, temporalAddress: string, concur
       taskQueue: controllerQueue, workflowId: searchId, args: [{ searchId, config }], workflowExecutionTimeout: '30m',
     });
     const wall = (Date.now() - started) / 1000;
-    // Steady state from the children's own timestamps: first start to last finish.
-    const { rows } = await db.pool.query<{ n: string; span: number; busy: number }>(
-      `SELECT count(*) AS n, extract(epoch FROM max(finished_at) - min(started_at))::float8 AS span, sum(training_seconds)::float8 AS busy
-       FROM children WHERE search_id = $1`, [searchId]);
+    // From the children's own timestamps: first start to last finish.
+    const { rows } = await db.pool.query<{ n: string; span: number }>(
+      `SELECT count(*) AS n, extract(epoch FROM max(finished_at) - min(started_at))::float8 AS span FROM children WHERE search_id = $1`, [searchId]);
     const { n, span } = rows[0]!;
     const rate = Number(n) / span;
     const ideal = concurrency / childSeconds;
     return `| ${concurrency} | ${replicas} × ${m} | ${n} | ${span.toFixed(1)} s | ${rate.toFixed(2)} | ${ideal.toFixed(2)} | ${((100 * rate) / ideal).toFixed(1)}% | ${wall.toFixed(1)} s |`;
   } finally {
-    controller.shutdown();
     training.shutdown();
     await Promise.allSettled(runs);
+    for (const w of workers) w.kill('SIGTERM');
     await connection.close();
     await native.close();
     await db.drop();
@@ -128,7 +150,9 @@ async function main(): Promise<void> {
     out(`\nChildren finished per second, simulated ${childSeconds} s children (ideal = concurrency / ${childSeconds} s)`);
     out('| concurrent children | replicas × m | children | first start → last finish | children/s | ideal | of ideal | search wall time |');
     out('|---|---|---|---|---|---|---|---|');
-    for (const c of list(flag('levels', '1,4,16,64'))) out(await childThroughput(databaseUrl, temporalAddress, c, childSeconds));
+    const controllers = Number(flag('controllers', '2'));
+    out(`(controller worker processes: ${controllers}; the machine has ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)} at the start)`);
+    for (const c of list(flag('levels', '1,4,16,64'))) out(await childThroughput(databaseUrl, temporalAddress, c, childSeconds, controllers));
   }
   if (part === 'store' || part === 'all') {
     const seconds = Number(flag('store-seconds', '10'));
