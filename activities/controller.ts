@@ -84,14 +84,17 @@ export function createControllerActivities({ pool, tf }: ControllerDeps) {
       if (existing.length > 0) return toBatch(existing);
       const config = await configOf(input.searchId);
       if (config.strategy !== 'reinforce') return sampleBaseline(pool, config, input);
-      // Sample outside the lock (the controller pass is the slow part), at the depth the schedule
-      // gives now; if other replicas moved the schedule meanwhile, sample again.
+      // Sample outside the lock (the controller pass is the slow part), at the depth and count the
+      // budget gives now; if other replicas moved either meanwhile, sample again.
       for (let attempt = 0; ; attempt++) {
         const claimedBefore = await withTransaction(pool, (client) => sampledChildrenCount(client, input.searchId));
         const numLayers = depthAt(config, claimedBefore);
+        // Sample exactly what the claim will take: m samples drawn together are not m' < m drawn alone.
+        const wanted = Math.max(1, Math.min(input.count, config.budget.maxChildren - claimedBefore));
         const snapshot = await pullParameters(pool, input.searchId);
-        const seed = mixSeed(config.seed, input.replica, input.iteration, attempt);
-        const sampled = sampleTokens(tf, controllerSpec(config), snapshot.params, numLayers, input.count, seed).map((s, childIndex) => ({
+        // The first attempt draws what the in-process strategies draw for this (replica, iteration).
+        const seed = attempt === 0 ? mixSeed(config.seed, input.replica, input.iteration) : mixSeed(config.seed, input.replica, input.iteration, attempt);
+        const sampled = sampleTokens(tf, controllerSpec(config), snapshot.params, numLayers, wanted, seed).map((s, childIndex) => ({
           childIndex, numLayers, tokens: s.tokens, logProb: s.logProb, entropy: s.entropy,
           architecture: decodeArchitecture(config.space, numLayers, s.tokens),
         }));
@@ -102,7 +105,8 @@ export function createControllerActivities({ pool, tf }: ControllerDeps) {
           const claimed = await sampledChildrenCount(client, input.searchId);
           const count = Math.min(input.count, config.budget.maxChildren - claimed);
           if (count <= 0) return 'spent';
-          if (depthAt(config, claimed) !== numLayers && attempt < 10) return 'resample';
+          // Other replicas claimed meanwhile: the depth or the remaining budget moved; sample again.
+          if ((depthAt(config, claimed) !== numLayers || count < sampled.length) && attempt < 10) return 'resample';
           await ensureBaseline(client, input.searchId, input.replica);
           await saveSnapshot(client, input.searchId, input.replica, input.iteration, snapshot);
           await insertSampledChildren(client, input.searchId, input.replica, input.iteration, sampled.slice(0, count));
