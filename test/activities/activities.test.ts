@@ -13,6 +13,7 @@ import { NotFoundError } from '../../errors';
 import { finishChild, getChild, iterationChildren } from '../../store/children';
 import { pullParameters } from '../../store/parameters';
 import { createTestDatabase, type TestDatabase } from '../support/servers';
+import { tinyCorpus } from '../support/tiny-corpus';
 
 const tf = loadTf('cpu');
 let db: TestDatabase;
@@ -42,7 +43,7 @@ function tinyData(): ImageDataset {
 }
 
 const controller = () => createControllerActivities({ pool: db.pool, tf });
-const training = () => createTrainingActivities({ pool: db.pool, tf, workerIdentity: 'test', loadData: async () => tinyData(), lookupTable: tableLookup() });
+const training = () => createTrainingActivities({ pool: db.pool, tf, workerIdentity: 'test', loadData: async () => tinyData(), loadText: async () => tinyCorpus(), lookupTable: tableLookup() });
 
 async function rewardAll(searchId: string, iteration: number, rewards: number[]): Promise<void> {
   for (const [childIndex, reward] of rewards.entries()) {
