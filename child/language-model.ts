@@ -12,6 +12,11 @@ export interface LanguageModelShape {
   hiddenSize: number;
   layers: number;
   initRange: number;
+  /**
+   * Leaves held at the constant 1 in every layer (W = U = 0, b = 1, never trained): the hand-written
+   * LSTM baseline's L1, L5, L6, L7. Trained, those leaves feed h back multiplicatively and explode.
+   */
+  constantLeaves?: readonly number[];
 }
 
 export interface LanguageModel {
@@ -22,6 +27,8 @@ export interface LanguageModel {
   softmaxW: Variable; // [H, V]
   softmaxB: Variable; // [V]
   variables: Variable[];
+  /** Zeroes the gradients of constant leaves (a no-op without any); returns new tensors. */
+  freezeConstantLeaves: (grads: Record<string, Tensor>) => Record<string, Tensor>;
   dispose: () => void;
 }
 
@@ -39,11 +46,19 @@ export function buildLanguageModel(tf: Tf, cell: RnnCellArchitecture, shape: Lan
   const prefix = `lm${++models}`;
   const { vocabularySize: v, embeddingSize: e, hiddenSize: h, initRange } = shape;
   const embedding = tf.tidy(() => tf.variable(uniform(tf, [v, e], initRange, random), true, `${prefix}/embedding`));
-  const layers = Array.from({ length: shape.layers }, (_, l) => createCellWeights(tf, cell.base, l === 0 ? e : h, h, initRange, random, `${prefix}/cell${l}`));
+  const layers = Array.from({ length: shape.layers }, (_, l) => createCellWeights(tf, cell.base, l === 0 ? e : h, h, initRange, random, `${prefix}/cell${l}`, shape.constantLeaves));
   const softmaxW = tf.tidy(() => tf.variable(uniform(tf, [h, v], initRange, random), true, `${prefix}/softmax/W`));
   const softmaxB = tf.tidy(() => tf.variable(tf.zeros([v]), true, `${prefix}/softmax/b`));
   const variables = [embedding, ...layers.flatMap((w) => [w.W, w.U, w.b]), softmaxW, softmaxB];
-  return { cell, shape, embedding, layers, softmaxW, softmaxB, variables, dispose: () => tf.dispose(variables) };
+  const constant = new Set(shape.constantLeaves ?? []);
+  const mask = tf.tensor1d(Array.from({ length: cell.base * h }, (_, j) => (constant.has(Math.floor(j / h)) ? 0 : 1))); // [B·H]
+  const masked = new Set(constant.size ? layers.flatMap((w) => [w.W.name, w.U.name, w.b.name]) : []);
+  const freezeConstantLeaves = (grads: Record<string, Tensor>) => tf.tidy(() =>
+    Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, masked.has(name) ? tf.mul(g, mask) : tf.clone(g)])));
+  return {
+    cell, shape, embedding, layers, softmaxW, softmaxB, variables, freezeConstantLeaves,
+    dispose: () => tf.dispose([...variables, mask]),
+  };
 }
 
 export function countParameters(model: LanguageModel): number {

@@ -66,15 +66,29 @@ function leafPreActivations(tf: Tf, cell: RnnCellArchitecture, xW: Tensor2D, hW:
   return leaves.map((leaf, l) => byCombination.get(leaf.combination)![l]!);
 }
 
-/** Weights of one cell layer, uniform in [-initRange, initRange] from `random`; leaf biases start at 0. */
-export function createCellWeights(tf: Tf, base: number, inputSize: number, hiddenSize: number, initRange: number, random: () => number, name: string): CellWeights {
+/**
+ * Weights of one cell layer, uniform in [-initRange, initRange] from `random`, leaf biases too (a
+ * zero bias would make every elemMult leaf exactly 0 while h is 0, a fixed point). Leaves listed in
+ * `constantLeaves` start as the constant 1 (W = U = 0, b = 1), as the LSTM baseline needs.
+ */
+export function createCellWeights(tf: Tf, base: number, inputSize: number, hiddenSize: number, initRange: number, random: () => number, name: string, constantLeaves: readonly number[] = []): CellWeights {
   const width = base * hiddenSize;
+  const isConstant = (column: number) => constantLeaves.includes(Math.floor(column / hiddenSize));
+  const matrix = (rows: number) => {
+    const m = uniform(tf, [rows, width], initRange, random);
+    return constantLeaves.length ? tf.mul(m, tf.tensor1d(Array.from({ length: width }, (_, j) => (isConstant(j) ? 0 : 1)))) : m;
+  };
   // Variables outlive the tidy; the initial values it frees do not.
-  return tf.tidy(() => ({
-    W: tf.variable(uniform(tf, [inputSize, width], initRange, random), true, `${name}/W`),
-    U: tf.variable(uniform(tf, [hiddenSize, width], initRange, random), true, `${name}/U`),
-    b: tf.variable(tf.zeros([width]), true, `${name}/b`),
-  }));
+  return tf.tidy(() => {
+    const W = matrix(inputSize);
+    const U = matrix(hiddenSize);
+    const bias = uniform(tf, [1, width], initRange, random).dataSync().map((v, j) => (isConstant(j) ? 1 : v));
+    return {
+      W: tf.variable(W, true, `${name}/W`),
+      U: tf.variable(U, true, `${name}/U`),
+      b: tf.variable(tf.tensor1d(bias), true, `${name}/b`),
+    };
+  });
 }
 
 export function uniform(tf: Tf, shape: [number, number], range: number, random: () => number): Tensor2D {

@@ -25,6 +25,9 @@ export function lstmCell(): RnnCellArchitecture {
   });
 }
 
+/** The LSTM's leaves that must start as the constant 1 for it to train as an LSTM (see lstmCell). */
+export const LSTM_CONSTANT_LEAVES: readonly number[] = [1, 5, 6, 7];
+
 /**
  * L0 = tanh(W·x_t + U·h_{t-1} + b) (add, tanh); L1 is the constant 0 when W = U = 0 and b = 0
  * (add, identity). Inject at L1 (elemMult, identity) multiplies c_{t-1} by that 0; c_t is L1's

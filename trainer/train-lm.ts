@@ -22,6 +22,8 @@ export interface TrainLanguageModelOptions {
   onEpoch?: (epoch: number, validationPerplexity: number, trainLoss: number) => void | Promise<void>;
   /** Polled between segments; true aborts with ChildCancelledError. */
   shouldStop?: () => boolean;
+  /** Leaves held at the constant 1 (the hand-written LSTM baseline); searched cells use none. */
+  constantLeaves?: readonly number[];
 }
 
 export interface LanguageModelResult {
@@ -69,7 +71,7 @@ export async function trainLanguageModel(tf: Tf, options: TrainLanguageModelOpti
   const valid = batchify(capped(corpus.valid, lm.maxValidTokens), Math.min(lm.batchSize, 10));
   if (train.length < 2 || valid.length < 2) throw new InvalidDatasetError(`the corpus is too short: ${corpus.train.length} train and ${corpus.valid.length} valid words for batch ${lm.batchSize}`);
   const random = mulberry32(seed);
-  const model = buildLanguageModel(tf, cell, { vocabularySize: corpus.vocabulary.length, ...lm }, random);
+  const model = buildLanguageModel(tf, cell, { vocabularySize: corpus.vocabulary.length, ...lm, constantLeaves: options.constantLeaves }, random);
   const optimizer: Optimizer = lm.optimizer === 'adam' ? tf.train.adam(lm.learningRate) : tf.train.sgd(lm.learningRate);
   const validationPerplexities: number[] = [];
   const validationAccuracies: number[] = [];
@@ -131,9 +133,10 @@ async function trainEpoch(tf: Tf, model: LanguageModel, optimizer: Optimizer, da
         tf.dispose(grads);
         return { value: loss, tokens };
       }
-      const clipped = clipByGlobalNorm(tf, grads, lm.clipNorm);
+      const frozen = model.freezeConstantLeaves(grads);
+      const clipped = clipByGlobalNorm(tf, frozen, lm.clipNorm);
       optimizer.applyGradients(clipped);
-      tf.dispose([grads, clipped]);
+      tf.dispose([grads, frozen, clipped]);
       total += loss;
       segments++;
       tokens += steps * data.rows.length;
