@@ -4,7 +4,7 @@
 import type { Scalar, Tensor, Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs';
 import type { Tf } from '../backend/tf';
 import type { RnnCellArchitecture } from '../space/rnn-cell';
-import { type CellState, type CellWeights, cellStep, createCellWeights, uniform } from './rnn-cell';
+import { type CellState, type CellWeights, type ConstantLeaves, cellStep, createCellWeights, uniform } from './rnn-cell';
 
 export interface LanguageModelShape {
   vocabularySize: number;
@@ -13,10 +13,10 @@ export interface LanguageModelShape {
   layers: number;
   initRange: number;
   /**
-   * Leaves held at the constant 1 in every layer (W = U = 0, b = 1, never trained): the hand-written
-   * LSTM baseline's L1, L5, L6, L7. Trained, those leaves feed h back multiplicatively and explode.
+   * Leaves held at a constant in every layer (W = U = 0, b = value, never trained): the hand-written
+   * LSTM's 1s (L1, L5, L6, L7), the vanilla RNN's 0 (L1). Trained, they feed h back multiplicatively and explode.
    */
-  constantLeaves?: readonly number[];
+  constantLeaves?: ConstantLeaves;
 }
 
 export interface LanguageModel {
@@ -50,7 +50,7 @@ export function buildLanguageModel(tf: Tf, cell: RnnCellArchitecture, shape: Lan
   const softmaxW = tf.tidy(() => tf.variable(uniform(tf, [h, v], initRange, random), true, `${prefix}/softmax/W`));
   const softmaxB = tf.tidy(() => tf.variable(tf.zeros([v]), true, `${prefix}/softmax/b`));
   const variables = [embedding, ...layers.flatMap((w) => [w.W, w.U, w.b]), softmaxW, softmaxB];
-  const constant = new Set(shape.constantLeaves ?? []);
+  const constant = new Set(Object.keys(shape.constantLeaves ?? {}).map(Number));
   const mask = tf.tensor1d(Array.from({ length: cell.base * h }, (_, j) => (constant.has(Math.floor(j / h)) ? 0 : 1))); // [B·H]
   const masked = new Set(constant.size ? layers.flatMap((w) => [w.W.name, w.U.name, w.b.name]) : []);
   const freezeConstantLeaves = (grads: Record<string, Tensor>) => tf.tidy(() =>

@@ -15,6 +15,9 @@ export interface CellWeights {
   b: Variable; // [B·H]
 }
 
+/** Leaves held at a constant value (leaf index → value), never trained: the reference cells' 1s and 0s. */
+export type ConstantLeaves = Readonly<Record<number, number>>;
+
 export interface CellState {
   h: Tensor2D; // [batch, H]
   c: Tensor2D; // [batch, H]
@@ -69,20 +72,22 @@ function leafPreActivations(tf: Tf, cell: RnnCellArchitecture, xW: Tensor2D, hW:
 /**
  * Weights of one cell layer, uniform in [-initRange, initRange] from `random`, leaf biases too (a
  * zero bias would make every elemMult leaf exactly 0 while h is 0, a fixed point). Leaves listed in
- * `constantLeaves` start as the constant 1 (W = U = 0, b = 1), as the LSTM baseline needs.
+ * `constantLeaves` (leaf → value) start as that constant (W = U = 0, b = value), as the
+ * hand-written baselines need (the LSTM's 1s, the vanilla RNN's 0).
  */
-export function createCellWeights(tf: Tf, base: number, inputSize: number, hiddenSize: number, initRange: number, random: () => number, name: string, constantLeaves: readonly number[] = []): CellWeights {
+export function createCellWeights(tf: Tf, base: number, inputSize: number, hiddenSize: number, initRange: number, random: () => number, name: string, constantLeaves: ConstantLeaves = {}): CellWeights {
   const width = base * hiddenSize;
-  const isConstant = (column: number) => constantLeaves.includes(Math.floor(column / hiddenSize));
+  const constantOf = (column: number): number | undefined => constantLeaves[Math.floor(column / hiddenSize)];
+  const isConstant = (column: number) => constantOf(column) !== undefined;
   const matrix = (rows: number) => {
     const m = uniform(tf, [rows, width], initRange, random);
-    return constantLeaves.length ? tf.mul(m, tf.tensor1d(Array.from({ length: width }, (_, j) => (isConstant(j) ? 0 : 1)))) : m;
+    return Object.keys(constantLeaves).length ? tf.mul(m, tf.tensor1d(Array.from({ length: width }, (_, j) => (isConstant(j) ? 0 : 1)))) : m;
   };
   // Variables outlive the tidy; the initial values it frees do not.
   return tf.tidy(() => {
     const W = matrix(inputSize);
     const U = matrix(hiddenSize);
-    const bias = uniform(tf, [1, width], initRange, random).dataSync().map((v, j) => (isConstant(j) ? 1 : v));
+    const bias = uniform(tf, [1, width], initRange, random).dataSync().map((v, j) => constantOf(j) ?? v);
     return {
       W: tf.variable(W, true, `${name}/W`),
       U: tf.variable(U, true, `${name}/U`),

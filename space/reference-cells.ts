@@ -25,8 +25,11 @@ export function lstmCell(): RnnCellArchitecture {
   });
 }
 
-/** The LSTM's leaves that must start as the constant 1 for it to train as an LSTM (see lstmCell). */
-export const LSTM_CONSTANT_LEAVES: readonly number[] = [1, 5, 6, 7];
+/** The LSTM's leaves held at 1 (leaf → value) for it to be, and stay, an LSTM (see lstmCell). */
+export const LSTM_CONSTANT_LEAVES: Readonly<Record<number, number>> = { 1: 1, 5: 1, 6: 1, 7: 1 };
+
+/** The vanilla RNN's leaf held at 0 (see vanillaRnnCell). */
+export const VANILLA_RNN_CONSTANT_LEAVES: Readonly<Record<number, number>> = { 1: 0 };
 
 /**
  * L0 = tanh(W·x_t + U·h_{t-1} + b) (add, tanh); L1 is the constant 0 when W = U = 0 and b = 0

@@ -4,7 +4,7 @@
 import type { Optimizer, Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import type { Tf } from '../backend/tf';
 import { buildLanguageModel, countParameters, forwardSegment, type LanguageModel, negativeLogLikelihood, segmentLoss, zeroState } from '../child/language-model';
-import type { CellState } from '../child/rnn-cell';
+import type { CellState, ConstantLeaves } from '../child/rnn-cell';
 import type { LanguageModelConfig } from '../config/search-config';
 import type { TextCorpus } from '../data/text-corpus';
 import { InvalidDatasetError } from '../errors';
@@ -22,8 +22,8 @@ export interface TrainLanguageModelOptions {
   onEpoch?: (epoch: number, validationPerplexity: number, trainLoss: number) => void | Promise<void>;
   /** Polled between segments; true aborts with ChildCancelledError. */
   shouldStop?: () => boolean;
-  /** Leaves held at the constant 1 (the hand-written LSTM baseline); searched cells use none. */
-  constantLeaves?: readonly number[];
+  /** Leaves held at a constant (the hand-written baselines, space/reference-cells.ts); searched cells use none. */
+  constantLeaves?: ConstantLeaves;
 }
 
 export interface LanguageModelResult {
