@@ -123,3 +123,33 @@ test('the same seed, config and rewards give the same samples and the same param
   assert.deepEqual(y.batches, x.batches);
   assert.deepEqual(y.params, x.params);
 });
+
+test('trainChild trains a sampled recurrent cell as a language model: perplexity, reward c / perplexity², no leaks', async () => {
+  const cellConfig: SearchConfigInput = {
+    seed: 2,
+    space: { kind: 'rnnCell', base: 2 },
+    languageModel: { embeddingSize: 8, hiddenSize: 8, layers: 1, bptt: 8, batchSize: 4, dropout: 0, epochs: 2, optimizer: 'adam', learningRate: 0.02 },
+    data: { source: 'ptb', path: '/unused: loadText is a fake here' },
+    budget: { childrenPerIteration: 2, maxChildren: 2 },
+  };
+  await controller().startSearch({ searchId: 'cell', config: cellConfig });
+  const batch = await controller().sampleArchitectures({ searchId: 'cell', replica: 0, iteration: 0, count: 2, childrenBefore: 0 });
+  assert.equal(batch.numLayers, 3);
+  assert.match(batch.children[0]!.summary, /^0:\w+\/\w+ 1:/);
+  const env = new MockActivityEnvironment();
+  const heartbeats: unknown[] = [];
+  env.on('heartbeat', (d: unknown) => heartbeats.push(d));
+  const n = tf.memory().numTensors;
+  const key = { searchId: 'cell', replica: 0, iteration: 0, childIndex: 0 };
+  const outcome = (await env.run(training().trainChild, key)) as ChildOutcome;
+  assert.equal(tf.memory().numTensors, n, 'no tensor leaks across a child');
+  const row = await getChild(db.pool, key);
+  if (outcome.status === 'succeeded') {
+    assert.ok(row.validationPerplexity !== null && row.validationPerplexity > 1);
+    assert.ok(Math.abs(outcome.reward - 80 / row.validationPerplexity ** 2) < 1e-9);
+    assert.ok(heartbeats.some((h) => typeof (h as { validationPerplexity?: number } | undefined)?.validationPerplexity === 'number'));
+  } else {
+    assert.equal(outcome.reward, 0);
+  }
+  assert.equal(((await env.run(training().trainChild, key)) as ChildOutcome).reused, true);
+});
