@@ -9,7 +9,9 @@ import { InvalidDatasetError } from '../../errors';
 import { LSTM_CONSTANT_LEAVES, lstmCell, VANILLA_RNN_CONSTANT_LEAVES, vanillaRnnCell } from '../../space/reference-cells';
 import { validateRnnCell } from '../../space/rnn-cell';
 import { perplexityReward } from '../../trainer/reward';
-import { batchify, trainLanguageModel } from '../../trainer/train-lm';
+import { batchify, clipByGlobalNorm, trainLanguageModel } from '../../trainer/train-lm';
+import { buildLanguageModel } from '../../child/language-model';
+import { mulberry32 } from '../../random/prng';
 import { tinyCorpus } from '../support/tiny-corpus';
 
 const tf = loadTf('cpu');
@@ -69,4 +71,39 @@ test('caps and too-short corpora', async () => {
   const capped = await trainLanguageModel(tf, { cell: vanillaRnnCell(), corpus, lm: { ...lm, epochs: 1, maxTrainTokens: 100, maxValidTokens: 50 }, seed: 1 });
   assert.equal(capped.trainedTokens, 4 * 24, '100 words in 4 rows of 25: 24 targets each');
   await assert.rejects(trainLanguageModel(tf, { cell: vanillaRnnCell(), corpus, lm: { ...lm, maxTrainTokens: 5 }, seed: 1 }), InvalidDatasetError);
+});
+
+test('global-norm clipping by hand: (3, 4) and (0) have norm 5; clip 1 scales them by 1/5, clip 10 leaves them', () => {
+  const grads = { a: tf.tensor1d([3, 4]), b: tf.tensor1d([0]) };
+  const n = tf.memory().numTensors;
+  const clipped = clipByGlobalNorm(tf, grads, 1);
+  Array.from(clipped.a!.dataSync()).forEach((v, i) => assert.ok(Math.abs(v - [0.6, 0.8][i]!) < 1e-6));
+  const kept = clipByGlobalNorm(tf, grads, 10);
+  Array.from(kept.a!.dataSync()).forEach((v, i) => assert.ok(Math.abs(v - [3, 4][i]!) < 1e-5));
+  tf.dispose([clipped, kept]);
+  assert.equal(tf.memory().numTensors, n);
+  tf.dispose(grads);
+});
+
+test('constant leaves start at W = U = 0, b = value and their gradients are zeroed', () => {
+  const model = buildLanguageModel(tf, lstmCell(), { vocabularySize: 5, embeddingSize: 2, hiddenSize: 3, layers: 2, initRange: 0.1, constantLeaves: LSTM_CONSTANT_LEAVES }, mulberry32(1));
+  const n = tf.memory().numTensors;
+  for (const layer of model.layers) {
+    const b = layer.b.dataSync();
+    const W = layer.W.arraySync() as number[][];
+    for (let j = 0; j < 8 * 3; j++) {
+      const leaf = Math.floor(j / 3);
+      if (leaf in LSTM_CONSTANT_LEAVES) {
+        assert.equal(b[j], 1);
+        assert.ok(W.every((row) => row[j] === 0));
+      }
+    }
+    const ones = { [layer.b.name]: tf.onesLike(layer.b), [layer.W.name]: tf.onesLike(layer.W) };
+    const frozen = model.freezeConstantLeaves(ones);
+    const fb = frozen[layer.b.name]!.dataSync();
+    Array.from(fb).forEach((g, j) => assert.equal(g, Math.floor(j / 3) in LSTM_CONSTANT_LEAVES ? 0 : 1));
+    tf.dispose([ones, frozen]);
+  }
+  assert.equal(tf.memory().numTensors, n);
+  model.dispose();
 });
