@@ -4,21 +4,26 @@
 import { activityContext } from './context';
 import type { Tf } from '../backend/tf';
 import { parseSearchConfig } from '../config/parse';
-import type { ImageDataConfig, SearchConfig } from '../config/search-config';
+import { type ImageDataConfig, isTextData, type SearchConfig, type TextDataConfig } from '../config/search-config';
 import type { ImageDataset } from '../data/dataset';
+import type { TextCorpus } from '../data/text-corpus';
 import { InvalidArchitectureError, InvalidConfigError } from '../errors';
 import { mixSeed, mulberry32 } from '../random/prng';
 import type { Nb201Architecture } from '../space/nb201';
+import type { RnnCellArchitecture } from '../space/rnn-cell';
 import { childReward } from '../trainer/reward';
 import { type ChildKey, type ChildResult as ChildResultRow, describeKey, finishChild, getChild, startTraining } from '../store/children';
 import type { Db } from '../store/db';
 import { getSearch } from '../store/searches';
 import { trainChild as trainNetwork } from '../trainer/train-child';
+import { trainLanguageModel } from '../trainer/train-lm';
 
 export interface TrainingDeps {
   pool: Db;
   tf: Tf;
   loadData: (config: ImageDataConfig, seed: number) => Promise<ImageDataset>;
+  /** Recurrent-cell search: the word-level corpus a language-model child trains on. */
+  loadText: (config: TextDataConfig) => Promise<TextCorpus>;
   /** Tabular mode: a NAS-Bench-201 cell's validation accuracy (in [0, 1]) and parameters, from a table. */
   lookupTable: (path: string, arch: Nb201Architecture) => Promise<{ validationAccuracy: number; paramCount: number }>;
   /** Recorded with every child: host, process and queue of this worker. */
@@ -40,8 +45,33 @@ export interface ChildOutcome {
   reused: boolean;
 }
 
-export function createTrainingActivities({ pool, tf, loadData, lookupTable, workerIdentity, simulateSeconds }: TrainingDeps) {
+export function createTrainingActivities({ pool, tf, loadData, loadText, lookupTable, workerIdentity, simulateSeconds }: TrainingDeps) {
   const configs = new Map<string, SearchConfig>();
+
+  /** Section 3.4: a sampled recurrent cell trained in a word-level language model; reward c / perplexity² (section 4.2). */
+  async function trainCell(arch: RnnCellArchitecture, config: SearchConfig, key: ChildKey): Promise<Omit<ChildResultRow, 'worker'>> {
+    const ctx = activityContext();
+    if (!isTextData(config.data)) throw new InvalidConfigError(`search ${key.searchId}: a recurrent cell needs a text data.source, not ${config.data.source}`);
+    const textData = config.data;
+    const loading = setInterval(() => ctx?.heartbeat({ epoch: -1 }), 2000);
+    const corpus = await loadText(textData).finally(() => clearInterval(loading));
+    const trained = await trainLanguageModel(tf, {
+      cell: arch,
+      corpus,
+      lm: config.languageModel,
+      seed: mixSeed(config.seed, key.replica, key.iteration, key.childIndex),
+      onEpoch: (epoch, validationPerplexity) => ctx?.heartbeat({ epoch, validationPerplexity }),
+      shouldStop: () => {
+        ctx?.heartbeat();
+        return ctx?.cancellationSignal.aborted ?? false;
+      },
+    });
+    return {
+      status: trained.status, validationAccuracies: trained.validationAccuracies, validationPerplexities: trained.validationPerplexities,
+      reward: trained.reward, paramCount: trained.paramCount, trainingSeconds: trained.seconds, error: trained.error,
+    };
+  }
+
   return {
     async trainChild(key: ChildKey): Promise<ChildOutcome> {
       const ctx = activityContext();
@@ -65,8 +95,10 @@ export function createTrainingActivities({ pool, tf, loadData, lookupTable, work
         const row = await lookupTable(config.data.path, arch);
         const accuracies = [row.validationAccuracy];
         result = { status: 'succeeded', validationAccuracies: accuracies, reward: childReward(accuracies, 1, config.child.rewardExponent), paramCount: row.paramCount, trainingSeconds: 0 };
+      } else if (arch.kind === 'rnnCell') {
+        result = await trainCell(arch, config, key);
       } else {
-        if (config.data.source === 'nb201Table') throw new InvalidConfigError(`search ${key.searchId}: a CNN cannot be trained on a benchmark table`);
+        if (config.data.source === 'nb201Table' || isTextData(config.data)) throw new InvalidConfigError(`search ${key.searchId}: a CNN needs an image data.source, not ${config.data.source}`);
         const imageData = config.data;
         const loading = setInterval(() => ctx?.heartbeat({ epoch: -1 }), 2000);
         const data = await loadData(imageData, config.seed).finally(() => clearInterval(loading));
@@ -90,6 +122,7 @@ export function createTrainingActivities({ pool, tf, loadData, lookupTable, work
       const stored = await finishChild(pool, key, child.id, {
         status: result.status, validationAccuracies: result.validationAccuracies, reward: result.reward,
         paramCount: result.paramCount, trainingSeconds: result.trainingSeconds, worker: workerIdentity, error: result.error,
+        validationPerplexities: result.validationPerplexities,
       });
       if (stored.reward === null || (stored.status !== 'succeeded' && stored.status !== 'failed')) {
         throw new Error(`child ${describeKey(key)} was not recorded`);

@@ -67,6 +67,7 @@ async function childThroughput(adminUrl: string, temporalAddress: string, concur
     activities: createTrainingActivities({
       pool: db.pool, tf, workerIdentity: `bench:${trainingQueue}`, simulateSeconds: childSeconds,
       loadData: () => Promise.reject(new Error('simulated children load no data')),
+      loadText: () => Promise.reject(new Error('simulated children load no text')),
       lookupTable: () => Promise.reject(new Error('simulated children read no table')),
     }),
     maxConcurrentActivityTaskExecutions: concurrency,

@@ -1,6 +1,7 @@
 // Named starting points for a search config. `digits` is the embedded default: small enough that
 // the README's first command trains 100 real children on 2 cores in under ten minutes. `paper` is
 // the schema's own defaults (Zoph & Le 2017, section 4.1). `nb201` needs a table path to be complete.
+// `cell` searches recurrent cells (section 3.4) on the embedded Moby Dick text, small enough for minutes.
 
 export const PRESETS = {
   paper: {},
@@ -23,6 +24,21 @@ export const PRESETS = {
     child: { rewardExponent: 1 },
     data: { source: 'nb201Table' },
     budget: { childrenPerIteration: 4, maxChildren: 300 },
+  },
+  /**
+   * Recurrent-cell search (section 3.4) with the paper's base-8 tree on the embedded Moby Dick text:
+   * tiny language models (32 units, one layer, 12,000 words once) so that 24 children take minutes
+   * on two busy cores. For PTB pass `--set data.source=ptb --set data.path=...`.
+   */
+  cell: {
+    space: { kind: 'rnnCell', base: 8 },
+    controller: { learningRate: 0.01, entropyWeight: 0.0001 },
+    languageModel: {
+      embeddingSize: 32, hiddenSize: 32, layers: 1, bptt: 20, batchSize: 20, dropout: 0.1, epochs: 1,
+      optimizer: 'adam', learningRate: 0.005, clipNorm: 1, maxTrainTokens: 12000, maxValidTokens: 3000,
+    },
+    data: { source: 'mobyDick', vocabularySize: 5000 },
+    budget: { childrenPerIteration: 4, maxChildren: 24 },
   },
 } satisfies Record<string, unknown>;
 

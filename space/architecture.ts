@@ -1,16 +1,18 @@
 // An architecture is a discriminated union over search spaces, with a JSON round trip and a stable
-// key: `cnn` (Zoph & Le 2017) and `nb201` (a NAS-Bench-201 cell); `rnnCell` joins when it lands.
+// key: `cnn` and `rnnCell` (Zoph & Le 2017, sections 3.1 and 3.4) and `nb201` (a NAS-Bench-201 cell).
 import { InvalidArchitectureError } from '../errors';
 import { type CnnArchitecture, validateCnn } from './cnn';
 import { type Nb201Architecture, toCellString, validateNb201 } from './nb201';
+import { describeRnnCell, type RnnCellArchitecture, validateRnnCell } from './rnn-cell';
 
-export type Architecture = CnnArchitecture | Nb201Architecture;
+export type Architecture = CnnArchitecture | Nb201Architecture | RnnCellArchitecture;
 
 export function parseArchitecture(json: unknown): Architecture {
   const value = typeof json === 'string' ? safeJson(json) : json;
   const kind = (value as { kind?: unknown } | null)?.kind;
   if (kind === 'cnn') return validateCnn(value);
   if (kind === 'nb201') return validateNb201(value);
+  if (kind === 'rnnCell') return validateRnnCell(value);
   throw new InvalidArchitectureError(`unknown architecture kind ${JSON.stringify(kind)}`);
 }
 
@@ -22,9 +24,10 @@ export function architectureKey(arch: Architecture): string {
       : v);
 }
 
-/** A one-line summary for logs and progress: `0:3x3/36 1:5x1/24<-0 ...`, or the NB201 cell string. */
+/** A one-line summary for logs and progress: `0:3x3/36 1:5x1/24<-0 ...`, the NB201 cell string, or the cell's nodes. */
 export function describeArchitecture(arch: Architecture): string {
   if (arch.kind === 'nb201') return toCellString(arch);
+  if (arch.kind === 'rnnCell') return describeRnnCell(arch);
   return arch.layers.map((l, i) =>
     `${i}:${l.filterHeight}x${l.filterWidth}/${l.filters}${l.stride > 1 ? `s${l.stride}` : ''}${l.inputs.length ? `<-${l.inputs.join(',')}` : ''}`,
   ).join(' ');

@@ -33,6 +33,8 @@ export interface ChildRow extends SampledChild {
   trainingSeconds: number | null;
   attempts: number;
   error: string | null;
+  /** Recurrent cells only: the lowest validation perplexity over epochs (null for CNNs). */
+  validationPerplexity: number | null;
 }
 
 export interface ChildResult {
@@ -43,15 +45,17 @@ export interface ChildResult {
   trainingSeconds: number;
   worker: string;
   error?: string;
+  /** Recurrent cells: validation perplexity per epoch (validationAccuracies holds next-word accuracy). */
+  validationPerplexities?: number[];
 }
 
 const COLUMNS = `id, child_index, num_layers, architecture, tokens, log_prob, entropy, status, validation_accuracies,
-  best_validation_accuracy, reward, param_count, training_seconds, attempts, error`;
+  best_validation_accuracy, reward, param_count, training_seconds, attempts, error, validation_perplexity`;
 
 interface Row {
   id: string; child_index: number; num_layers: number; architecture: unknown; tokens: number[]; log_prob: number; entropy: number;
   status: ChildStatus; validation_accuracies: number[] | null; best_validation_accuracy: number | null; reward: number | null;
-  param_count: string | null; training_seconds: number | null; attempts: number; error: string | null;
+  param_count: string | null; training_seconds: number | null; attempts: number; error: string | null; validation_perplexity: number | null;
 }
 
 function toChild(row: Row): ChildRow {
@@ -60,7 +64,7 @@ function toChild(row: Row): ChildRow {
     tokens: row.tokens, logProb: row.log_prob, entropy: row.entropy, status: row.status,
     validationAccuracies: row.validation_accuracies, bestValidationAccuracy: row.best_validation_accuracy, reward: row.reward,
     paramCount: row.param_count === null ? null : Number(row.param_count), trainingSeconds: row.training_seconds,
-    attempts: row.attempts, error: row.error,
+    attempts: row.attempts, error: row.error, validationPerplexity: row.validation_perplexity,
   };
 }
 
@@ -103,11 +107,14 @@ export async function startTraining(db: Db, id: number, worker: string): Promise
 /** Records the result unless another attempt recorded one first; returns the stored row either way. */
 export async function finishChild(db: Db, key: ChildKey, id: number, result: ChildResult): Promise<ChildRow> {
   const best = result.validationAccuracies.length ? Math.max(...result.validationAccuracies) : null;
+  const perplexities = result.validationPerplexities?.filter(Number.isFinite) ?? [];
   await db.query(
     `UPDATE children SET status = $2, validation_accuracies = $3, best_validation_accuracy = $4, reward = $5,
-       param_count = $6, training_seconds = $7, worker = $8, error = $9, finished_at = now()
+       param_count = $6, training_seconds = $7, worker = $8, error = $9, finished_at = now(),
+       validation_perplexities = $10, validation_perplexity = $11
      WHERE id = $1 AND status IN ('sampled', 'training')`,
-    [id, result.status, result.validationAccuracies, best, result.reward, result.paramCount, result.trainingSeconds, result.worker, result.error ?? null],
+    [id, result.status, result.validationAccuracies, best, result.reward, result.paramCount, result.trainingSeconds, result.worker, result.error ?? null,
+      result.validationPerplexities ?? null, perplexities.length ? Math.min(...perplexities) : null],
   );
   return getChild(db, key);
 }
@@ -116,6 +123,9 @@ export function describeKey(key: ChildKey): string {
   return `${key.searchId}/r${key.replica}/i${key.iteration}/c${key.childIndex}`;
 }
 
+/** Best child first: lowest perplexity for recurrent cells, else (CNNs, perplexity NULL) highest accuracy. */
+const BEST_FIRST = 'validation_perplexity ASC NULLS LAST, best_validation_accuracy DESC NULLS LAST, id';
+
 export interface SearchProgressRow { childrenDone: number; bestAccuracy: number | null; bestChildId: number | null }
 
 export async function searchProgress(db: Db, searchId: string): Promise<SearchProgressRow> {
@@ -123,7 +133,7 @@ export async function searchProgress(db: Db, searchId: string): Promise<SearchPr
     `SELECT count(*) FILTER (WHERE status IN ('succeeded', 'failed')) AS done,
             max(best_validation_accuracy) AS best,
             (SELECT id FROM children c2 WHERE c2.search_id = $1 AND c2.status = 'succeeded'
-              ORDER BY best_validation_accuracy DESC, id LIMIT 1) AS best_id
+              ORDER BY ${BEST_FIRST} LIMIT 1) AS best_id
      FROM children WHERE search_id = $1`,
     [searchId],
   );
@@ -134,7 +144,7 @@ export async function searchProgress(db: Db, searchId: string): Promise<SearchPr
 export async function bestChildren(db: Db, searchId: string, top: number): Promise<(ChildRow & { iteration: number })[]> {
   const { rows } = await db.query<Row & { iteration: number }>(
     `SELECT ${COLUMNS}, iteration FROM children WHERE search_id = $1 AND status = 'succeeded'
-     ORDER BY best_validation_accuracy DESC, id LIMIT $2`,
+     ORDER BY ${BEST_FIRST} LIMIT $2`,
     [searchId, top],
   );
   return rows.map((r) => ({ ...toChild(r), iteration: r.iteration }));

@@ -1,6 +1,7 @@
 // Searches and their initial controller state: creating a search writes the search row, the
 // parameter shards (initial parameters, empty Adam slots) and the baseline in one transaction.
 import type { PoolClient } from 'pg';
+import { parseSearchConfig } from '../config/parse';
 import type { SearchConfig } from '../config/search-config';
 import { InvalidConfigError, NotFoundError } from '../errors';
 import { emptySlots } from '../reinforce/adam';
@@ -36,8 +37,11 @@ export async function createSearch(pool: Db, id: string, config: SearchConfig, i
       [id, config.space.kind, JSON.stringify(config)],
     );
     if (inserted.rowCount === 0) {
-      const same = await client.query('SELECT config = $2::jsonb AS same FROM searches WHERE id = $1', [id, JSON.stringify(config)]);
-      if (!same.rows[0]?.same) throw new InvalidConfigError(`search "${id}" already exists with a different config; choose another search id`);
+      // Compared after parsing both: a search stored before a config section with defaults was
+      // added (say, `distributed`) is still the same search when started again with the same input.
+      const { rows } = await client.query<{ config: unknown }>('SELECT config FROM searches WHERE id = $1', [id]);
+      const stored = (() => { try { return parseSearchConfig(rows[0]?.config); } catch { return undefined; } })();
+      if (!stored || canonical(stored) !== canonical(config)) throw new InvalidConfigError(`search "${id}" already exists with a different config; choose another search id`);
       return { created: false };
     }
     await insertShards(client, id, initial, shards);
@@ -46,6 +50,12 @@ export async function createSearch(pool: Db, id: string, config: SearchConfig, i
     }
     return { created: true };
   });
+}
+
+/** JSON with object keys sorted: equal configs give equal strings whatever their key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v);
 }
 
 async function insertShards(client: PoolClient, id: string, initial: Float32Array, shards: number): Promise<void> {

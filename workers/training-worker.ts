@@ -6,6 +6,7 @@ import { createTrainingActivities } from '../activities';
 import { loadTf } from '../backend/tf';
 import type { RuntimeConfig } from '../config/runtime';
 import { loadDataset } from '../data/load';
+import { loadTextCorpus } from '../data/text-load';
 import { loadNb201Table, type Nb201Table } from '../data/nb201-table';
 import type { Nb201Architecture } from '../space/nb201';
 import { connectWorker, openDatabase } from './connect';
@@ -21,7 +22,7 @@ export async function createTrainingWorker(runtime: RuntimeConfig, options: { ta
     namespace: runtime.temporal.namespace,
     taskQueue,
     identity: workerIdentity,
-    activities: createTrainingActivities({ pool, tf, workerIdentity, loadData: (config, seed) => loadDataset(tf, config, seed), lookupTable: tableLookup() }),
+    activities: createTrainingActivities({ pool, tf, workerIdentity, loadData: (config, seed) => loadDataset(tf, config, seed), loadText: loadTextCorpus, lookupTable: tableLookup() }),
     // One child per device: tfjs-node keeps about one core busy per child (the SDK default, 100, would thrash).
     maxConcurrentActivityTaskExecutions: runtime.training.concurrency,
   });

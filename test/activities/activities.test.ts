@@ -13,6 +13,7 @@ import { NotFoundError } from '../../errors';
 import { finishChild, getChild, iterationChildren } from '../../store/children';
 import { pullParameters } from '../../store/parameters';
 import { createTestDatabase, type TestDatabase } from '../support/servers';
+import { tinyCorpus } from '../support/tiny-corpus';
 
 const tf = loadTf('cpu');
 let db: TestDatabase;
@@ -42,7 +43,7 @@ function tinyData(): ImageDataset {
 }
 
 const controller = () => createControllerActivities({ pool: db.pool, tf });
-const training = () => createTrainingActivities({ pool: db.pool, tf, workerIdentity: 'test', loadData: async () => tinyData(), lookupTable: tableLookup() });
+const training = () => createTrainingActivities({ pool: db.pool, tf, workerIdentity: 'test', loadData: async () => tinyData(), loadText: async () => tinyCorpus(), lookupTable: tableLookup() });
 
 async function rewardAll(searchId: string, iteration: number, rewards: number[]): Promise<void> {
   for (const [childIndex, reward] of rewards.entries()) {
@@ -136,4 +137,34 @@ test('the same seed, config and rewards give the same samples and the same param
   const y = await run('seeded-y');
   assert.deepEqual(y.batches, x.batches);
   assert.deepEqual(y.params, x.params);
+});
+
+test('trainChild trains a sampled recurrent cell as a language model: perplexity, reward c / perplexity², no leaks', async () => {
+  const cellConfig: SearchConfigInput = {
+    seed: 2,
+    space: { kind: 'rnnCell', base: 2 },
+    languageModel: { embeddingSize: 8, hiddenSize: 8, layers: 1, bptt: 8, batchSize: 4, dropout: 0, epochs: 2, optimizer: 'adam', learningRate: 0.02 },
+    data: { source: 'ptb', path: '/unused: loadText is a fake here' },
+    budget: { childrenPerIteration: 2, maxChildren: 2 },
+  };
+  await controller().startSearch({ searchId: 'cell', config: cellConfig });
+  const batch = await controller().sampleArchitectures({ searchId: 'cell', replica: 0, iteration: 0, count: 2, childrenBefore: 0 });
+  assert.equal(batch.numLayers, 3);
+  assert.match(batch.children[0]!.summary, /^0:\w+\/\w+ 1:/);
+  const env = new MockActivityEnvironment();
+  const heartbeats: unknown[] = [];
+  env.on('heartbeat', (d: unknown) => heartbeats.push(d));
+  const n = tf.memory().numTensors;
+  const key = { searchId: 'cell', replica: 0, iteration: 0, childIndex: 0 };
+  const outcome = (await env.run(training().trainChild, key)) as ChildOutcome;
+  assert.equal(tf.memory().numTensors, n, 'no tensor leaks across a child');
+  const row = await getChild(db.pool, key);
+  if (outcome.status === 'succeeded') {
+    assert.ok(row.validationPerplexity !== null && row.validationPerplexity > 1);
+    assert.ok(Math.abs(outcome.reward - 80 / row.validationPerplexity ** 2) < 1e-9);
+    assert.ok(heartbeats.some((h) => typeof (h as { validationPerplexity?: number } | undefined)?.validationPerplexity === 'number'));
+  } else {
+    assert.equal(outcome.reward, 0);
+  }
+  assert.equal(((await env.run(training().trainChild, key)) as ChildOutcome).reused, true);
 });

@@ -48,3 +48,35 @@ test('search ids are restricted to a safe alphabet (they reach SQL, workflow ids
     assert.throws(() => parseSearchId(bad), InvalidConfigError, bad);
   }
 });
+
+test('rnnCell: defaults (base 8, all combinations and activations, Moby Dick), presets, and the LM child', () => {
+  const c = parseSearchConfig({ space: { kind: 'rnnCell' } });
+  assert.deepEqual(c.space, { kind: 'rnnCell', base: 8, combinations: ['add', 'elemMult'], activations: ['identity', 'tanh', 'sigmoid', 'relu'] });
+  assert.equal(c.data.source, 'mobyDick', 'a cell search without data reads the embedded text');
+  assert.deepEqual([c.languageModel.rewardConstant, c.languageModel.layers, c.languageModel.bptt], [80, 2, 35]);
+  const cell = parseSearchConfig(PRESETS.cell);
+  assert.equal(cell.space.kind, 'rnnCell');
+  assert.equal(cell.languageModel.maxTrainTokens, 12000);
+  const ptb = parseSearchConfig({ ...PRESETS.cell, data: { source: 'ptb', path: '/data/ptb' } });
+  assert.deepEqual(ptb.data, { source: 'ptb', path: '/data/ptb' });
+  const text = parseSearchConfig({ space: { kind: 'rnnCell', base: 2 }, data: { source: 'text', path: 'book.txt', vocabularySize: 500 } });
+  assert.deepEqual(text.data, { source: 'text', path: 'book.txt', vocabularySize: 500, lowercase: true, validFraction: 0.1, testFraction: 0.1 });
+});
+
+test('rnnCell cross-checks name the key', () => {
+  const cases: [unknown, RegExp][] = [
+    [{ space: { kind: 'rnnCell' }, data: { source: 'mnist' } }, /data\.source "mnist" is not text; space\.kind "rnnCell"/],
+    [{ data: { source: 'ptb', path: 'p' } }, /data\.source "ptb" is text; space\.kind "cnn" needs an image data\.source/],
+    [{ data: { source: 'mobyDick' } }, /data\.source "mobyDick" is text/],
+    [{ space: { kind: 'rnnCell', base: 6 } }, /power of two[\s\S]*space\.base|space\.base[\s\S]*power of two/],
+    [{ space: { kind: 'rnnCell', activations: ['tanh', 'gelu'] } }, /space\.activations/],
+    [{ space: { kind: 'rnnCell', combinations: ['add', 'add'] } }, /distinct/],
+    [{ space: { kind: 'rnnCell' }, data: { source: 'ptb' } }, /data\.path/],
+    [{ space: { kind: 'rnnCell' }, languageModel: { layers: 3 } }, /languageModel\.layers/],
+    [{ space: { kind: 'rnnCell' }, languageModel: { hiddenUnits: 3 } }, /hiddenUnits/],
+    [{ space: { kind: 'rnnCell' }, strategy: 'random' }, /strategy "random" searches the nb201 space only/],
+  ];
+  for (const [input, message] of cases) {
+    assert.throws(() => parseSearchConfig(input), (e: Error) => e instanceof InvalidConfigError && message.test(e.message), JSON.stringify(input));
+  }
+});

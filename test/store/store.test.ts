@@ -7,7 +7,7 @@ import { parseSearchConfig } from '../../config/parse';
 import { InvalidConfigError, NotFoundError } from '../../errors';
 import { emptySlots } from '../../reinforce/adam';
 import { parseArchitecture } from '../../space/architecture';
-import { finishChild, getChild, insertSampledChildren, startTraining } from '../../store/children';
+import { bestChildren, finishChild, getChild, insertSampledChildren, searchProgress, startTraining } from '../../store/children';
 import { withTransaction } from '../../store/db';
 import { migrate } from '../../store/migrate';
 import { pullParameters, pushShardGradient } from '../../store/parameters';
@@ -24,7 +24,16 @@ const initial = Float32Array.from({ length: 10 }, (_, i) => i / 10 - 0.5);
 test('migrations are recorded and applied once', async () => {
   assert.deepEqual(await migrate(db.pool), []);
   const { rows } = await db.pool.query('SELECT version, name FROM schema_migrations ORDER BY version');
-  assert.deepEqual(rows.map((r) => r.name), ['001_initial.sql', '002_views.sql', '003_nb201_space.sql', '004_worker_throughput.sql', '005_distributed.sql']);
+  assert.deepEqual(rows.map((r) => r.name), ['001_initial.sql', '002_views.sql', '003_nb201_space.sql', '004_worker_throughput.sql', '005_distributed.sql', '006_rnn_cell.sql']);
+});
+
+test('a search stored before a defaulted config section existed is the same search when started again', async () => {
+  const stored = JSON.parse(JSON.stringify(config)) as Record<string, unknown>;
+  delete stored.distributed;
+  delete stored.languageModel;
+  await db.pool.query(`INSERT INTO searches (id, space_kind, config) VALUES ('old', 'cnn', $1)`, [JSON.stringify(stored)]);
+  assert.deepEqual(await createSearch(db.pool, 'old', config, initial, 3, 1), { created: false });
+  await assert.rejects(createSearch(db.pool, 'old', parseSearchConfig({ seed: 2 }), initial, 3, 1), InvalidConfigError);
 });
 
 test('shard ranges cover the vector contiguously', () => {
@@ -109,4 +118,36 @@ test('a finished child keeps its first result; attempts are counted', async () =
   assert.equal(rows[0].n, 1);
   const throughput = await db.pool.query('SELECT worker, children::int, failed::int, training_seconds FROM worker_throughput WHERE search_id = $1', ['s1']);
   assert.deepEqual(throughput.rows, [{ worker: 'w2', children: 1, failed: 0, training_seconds: 1 }]);
+});
+
+test('a recurrent cell keeps its validation perplexity; the best cell is the lowest perplexity', async () => {
+  const cellConfig = parseSearchConfig({ space: { kind: 'rnnCell', base: 2 } });
+  await createSearch(db.pool, 'cells', cellConfig, initial, 1, 1);
+  const cell = (inject: number) => parseArchitecture({
+    kind: 'rnnCell', base: 2, nodes: [{ combination: 'add', activation: 'tanh' }, { combination: 'elemMult', activation: 'relu' }, { combination: 'elemMult', activation: 'sigmoid' }],
+    inject: { combination: 'add', activation: 'relu' }, cellIndices: [1, inject],
+  });
+  await withTransaction(db.pool, (client) => insertSampledChildren(client, 'cells', 0, 0, [0, 1, 2].map((k) => (
+    { childIndex: k, numLayers: 3, architecture: cell(k), tokens: [0, 1, 1, 3, 1, 2, 0, 3, 1, k], logProb: -1, entropy: 1 }))));
+  const results = [
+    { status: 'succeeded' as const, validationPerplexities: [300, 200], validationAccuracies: [0.1, 0.2], reward: 80 / 200 ** 2 },
+    { status: 'succeeded' as const, validationPerplexities: [250, 150], validationAccuracies: [0.1, 0.15], reward: 80 / 150 ** 2 },
+    { status: 'failed' as const, validationPerplexities: [Number.NaN], validationAccuracies: [0], reward: 0, error: 'non-finite validation perplexity' },
+  ];
+  for (const [k, r] of results.entries()) {
+    const key = { searchId: 'cells', replica: 0, iteration: 0, childIndex: k };
+    await finishChild(db.pool, key, (await getChild(db.pool, key)).id, { ...r, paramCount: 10, trainingSeconds: 1, worker: 'w' });
+  }
+  const stored = await getChild(db.pool, { searchId: 'cells', replica: 0, iteration: 0, childIndex: 1 });
+  assert.equal(stored.validationPerplexity, 150);
+  assert.equal((await getChild(db.pool, { searchId: 'cells', replica: 0, iteration: 0, childIndex: 2 })).validationPerplexity, null, 'NaN is no perplexity');
+  const [best] = await bestChildren(db.pool, 'cells', 1);
+  assert.equal(best?.childIndex, 1, 'lower perplexity wins even with a lower word accuracy');
+  assert.equal((await searchProgress(db.pool, 'cells')).bestChildId, best?.id);
+  const { rows } = await db.pool.query('SELECT child_index, validation_perplexity, rank::int FROM rnn_cells WHERE search_id = $1 ORDER BY rank, child_index', ['cells']);
+  assert.deepEqual(rows, [
+    { child_index: 1, validation_perplexity: 150, rank: 1 },
+    { child_index: 0, validation_perplexity: 200, rank: 2 },
+    { child_index: 2, validation_perplexity: null, rank: 3 },
+  ]);
 });

@@ -6,6 +6,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, t
 import { createControllerActivities, createTrainingActivities } from '../../activities';
 import { loadTf } from '../../backend/tf';
 import { loadDataset } from '../../data/load';
+import { loadTextCorpus } from '../../data/text-load';
 import type { Db } from '../../store/db';
 import { tableLookup } from '../../workers/training-worker';
 import { testServers, uniqueId } from './servers';
@@ -58,7 +59,7 @@ export async function startSearchWorkers(pool: Db, options: { training?: boolean
     connection: native,
     taskQueue: trainingQueue,
     identity: workerIdentity,
-    activities: createTrainingActivities({ pool, tf, workerIdentity, loadData: (config, seed) => loadDataset(tf, config, seed), lookupTable: tableLookup() }),
+    activities: createTrainingActivities({ pool, tf, workerIdentity, loadData: (config, seed) => loadDataset(tf, config, seed), loadText: loadTextCorpus, lookupTable: tableLookup() }),
     maxConcurrentActivityTaskExecutions: 2,
   });
   const runs = [controller.run(), ...(training ? [training.run()] : [])];

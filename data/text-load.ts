@@ -1,0 +1,34 @@
+// The entry point the language-model trainer calls: reads the configured text source once per
+// process and config (a training worker trains many children on it). Does not validate the config.
+import { resolve } from 'node:path';
+import type { TextDataConfig } from '../config/search-config';
+import { readPtb } from './ptb';
+import { readMobyDick, readTextFile } from './text';
+import type { TextCorpus } from './text-corpus';
+
+const cache = new Map<string, Promise<TextCorpus>>();
+
+/** The corpus for `config`; callers must treat its arrays as read-only. A failed load is not cached. */
+export function loadTextCorpus(config: TextDataConfig): Promise<TextCorpus> {
+  const key = JSON.stringify({ ...config, path: resolve(config.path) });
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const loading = read(config);
+  cache.set(key, loading);
+  loading.catch(() => {
+    if (cache.get(key) === loading) cache.delete(key);
+  });
+  return loading;
+}
+
+export function clearTextCache(): void {
+  cache.clear();
+}
+
+function read(config: TextDataConfig): Promise<TextCorpus> {
+  switch (config.source) {
+    case 'ptb': return readPtb(config.path);
+    case 'text': return readTextFile(config.path, config);
+    case 'mobyDick': return readMobyDick(config.path, config);
+  }
+}

