@@ -172,12 +172,16 @@ test('workers by --queue serve a search started with --config --follow; status, 
   assert.deepEqual(rows.map((r) => r.execution.workflowId), [id]);
   assert.deepEqual(list(`NasStatus = 'completed' AND WorkflowId = '${id}'`), []);
   // The dev server's HTTP API behind the Web UI, when its UI port is the default one.
-  const ui = await fetch(`http://127.0.0.1:8233/api/v1/namespaces/default/workflows?query=${encodeURIComponent(query)}`).catch(() => undefined);
+  // Only the dev server this runtime config started serves its UI on runtime.temporal.uiPort.
+  const { runtime, temporalAddress } = await testServers();
+  const uiPort = temporalAddress === runtime.temporal.address ? runtime.temporal.uiPort : undefined;
+  const ui = uiPort === undefined ? undefined
+    : await fetch(`http://127.0.0.1:${uiPort}/api/v1/namespaces/default/workflows?query=${encodeURIComponent(query)}`).catch(() => undefined);
   if (ui?.ok) {
     const body = await ui.json() as { executions?: { execution: { workflowId: string } }[] };
     assert.deepEqual(body.executions?.map((e) => e.execution.workflowId), [id]);
   } else {
-    t.diagnostic('Web UI HTTP API not reachable on 127.0.0.1:8233: checked through the temporal CLI only');
+    t.diagnostic(`Web UI HTTP API not reachable (ui port ${uiPort ?? 'unknown for a given NAS_TEST_TEMPORAL_ADDRESS'}): checked through the temporal CLI only`);
   }
   // The memo the CLI set, as the Web UI shows it.
   assert.deepEqual((await handle.describe()).memo, { config: { space: 'cnn', strategy: 'reinforce', childrenPerIteration: 2, maxChildren: 8, data: 'mnist (embedded)', seed: 7 } });
