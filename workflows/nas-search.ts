@@ -176,16 +176,16 @@ async function reconcile(acts: ReturnType<typeof activities>, s: ReconcileState)
   const { replicas } = s;
   const stopping = s.stopRequested || replicas.failure !== null;
   const active = () => replicas.live.filter((r) => !replicas.retiring.includes(r));
-  while (!stopping && !replicas.budgetSpent && s.budgetLeft && active().length < replicas.wanted) {
-    const replica = replicas.next++;
-    await startChild(nasReplica, {
-      workflowId: `${s.self}/replica-${replica}`,
-      args: [{ searchId: s.searchId, replica, searchWorkflowId: s.self, config: s.input.config ?? {}, paused: s.paused, iterationsPerRun: s.input.iterationsPerRun }],
-      // Replicas outlive a continueAsNew of the search; they report to it by workflow id.
-      parentClosePolicy: 'ABANDON',
-    });
-    replicas.live.push(replica);
-  }
+  const missing = !stopping && !replicas.budgetSpent && s.budgetLeft ? Math.max(0, replicas.wanted - active().length) : 0;
+  const starting = Array.from({ length: missing }, () => replicas.next++);
+  // Started together (K = 100 is 100 round trips otherwise); the commands keep this order on replay.
+  await Promise.all(starting.map((replica) => startChild(nasReplica, {
+    workflowId: `${s.self}/replica-${replica}`,
+    args: [{ searchId: s.searchId, replica, searchWorkflowId: s.self, config: s.input.config ?? {}, paused: s.paused, iterationsPerRun: s.input.iterationsPerRun }],
+    // Replicas outlive a continueAsNew of the search; they report to it by workflow id.
+    parentClosePolicy: 'ABANDON',
+  })));
+  replicas.live.push(...starting);
   // K went down: the newest replicas finish their iteration in flight, then stop.
   for (const replica of active().sort((a, b) => b - a).slice(0, Math.max(0, active().length - replicas.wanted))) {
     replicas.retiring.push(replica);
