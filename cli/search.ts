@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { RuntimeConfig } from '../config/runtime';
-import type { SearchConfig, SearchConfigInput } from '../config/search-config';
+import { MOBY_DICK_LEGACY_PATH, type SearchConfig, type SearchConfigInput } from '../config/search-config';
 import { parseSearchId } from '../config/parse';
 import { configSummary, type ConfigSummary, describeConfigSummary } from '../config/summary';
 import { ensureDevServers } from '../dev';
@@ -48,9 +48,14 @@ export async function startSearch(client: Client, runtime: RuntimeConfig, option
   }
 }
 
-/** Data folders are checked here, before anything is started, so a typo fails in a second. */
+/**
+ * Data folders are checked here, before anything is started, so a typo fails in a second. The
+ * embedded sets (mnist, mobyDick without a path) are installed packages: nothing to check.
+ */
 export function checkDataPath(config: SearchConfig): void {
-  if (config.data.source !== 'mnist' && !fs.existsSync(config.data.path)) {
+  if (config.data.source === 'mnist' || config.data.path === undefined) return;
+  if (config.data.source === 'mobyDick' && config.data.path === MOBY_DICK_LEGACY_PATH) return; // read from the package (data/text.ts)
+  if (!fs.existsSync(config.data.path)) {
     throw new DatasetNotFoundError(`data.path ${config.data.path} does not exist (source ${config.data.source})`);
   }
 }
