@@ -198,7 +198,8 @@ export function formatStatus(s: SearchStatusReport): string {
       `  depth:      ${p.currentDepth ?? '-'}`,
       ...(p.replicas ? [`  replicas:   ${p.replicas.running} running, ${p.replicas.wanted} wanted`] : []),
       `  last child: ${p.lastArchitecture ?? '-'}`,
-    ] : []),
+      // A closed search answers no query: its best comes from SQL alone.
+    ] : [`  best:       ${bestShort(s.best, s.best.bestAccuracy)}`]),
     `  workers:    ${s.workers.length === 0 ? 'none has finished a child yet' : s.workers.map((w) => `${w.worker} (${w.children} children${w.failed ? `, ${w.failed} failed` : ''})`).join(', ')}`,
   ];
   return `${lines.join('\n')}\n`;

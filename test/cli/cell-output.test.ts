@@ -65,6 +65,8 @@ test('the final summary, the progress line and status show the best perplexity o
   assert.doesNotMatch(line, /0\.1350/);
   const status = formatStatus({ searchId: CELL, status: 'RUNNING', config: null, progress: progress(), best, workers: [] });
   assert.match(status, /\n {2}best: {7}perplexity 650\.0\n/);
+  const closed = formatStatus({ searchId: CELL, status: 'COMPLETED', config: null, progress: null, best, workers: [] });
+  assert.match(closed, /^search cell-output: COMPLETED\n {2}best: {7}perplexity 650\.0\n/);
 });
 
 test('a CNN search keeps accuracy in the summary, progress line and status', async () => {
