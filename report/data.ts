@@ -1,6 +1,7 @@
 // From a search's rows to the report's charts and rankings: the reward curve, best accuracy so far,
 // accuracy against parameter count, and what was sampled over time (depths, filter sizes, filter
 // counts or NB201 operations) as stacked bars over bins of children. Pure and deterministic.
+// A recurrent-cell search's perplexity charts are cell-data.ts.
 import type { ReportChild, ReportUpdate } from '../store/report';
 import type { StackedBarsChart, XYChart } from './chart';
 import { readArchitecture } from './architecture-diagram';

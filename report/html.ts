@@ -17,7 +17,10 @@ export interface ReportModel {
   children: number;
   failed: number;
   updates: number;
+  /** For a cell search, next-word accuracy. */
   bestAccuracy: number | null;
+  /** Set (a number or null) for a recurrent-cell search only: its children are ranked by it. */
+  bestPerplexity?: number | null;
   charts: readonly Chart[];
   top: readonly ReportChild[];
 }
@@ -33,12 +36,19 @@ export function renderReportHtml(m: ReportModel): string {
     ['search', m.searchId], ['status', m.status], ['created', m.createdAt],
     ['config', m.summary ? describeConfigSummary(m.summary) : m.spaceKind],
     ['children finished', `${m.children} (${m.failed} failed)`], ['controller updates', String(m.updates)],
-    ['best validation accuracy', m.bestAccuracy === null ? '-' : m.bestAccuracy.toFixed(4)],
+    ...(m.bestPerplexity === undefined
+      ? [['best validation accuracy', m.bestAccuracy === null ? '-' : m.bestAccuracy.toFixed(4)] as [string, string]]
+      : [
+        ['best validation perplexity (lower is better)', m.bestPerplexity === null ? '-' : m.bestPerplexity.toFixed(1)] as [string, string],
+        ['best next-word accuracy', m.bestAccuracy === null ? '-' : m.bestAccuracy.toFixed(4)] as [string, string],
+      ]),
   ];
+  const score = (c: ReportChild) => (m.bestPerplexity === undefined
+    ? c.bestValidationAccuracy!.toFixed(4) : `perplexity ${c.validationPerplexity?.toFixed(1) ?? '-'}`);
   const top = m.top.map((c, i) => {
     const arch = readArchitecture(c.architecture);
     const line = arch ? describeArchitecture(arch) : JSON.stringify(c.architecture);
-    const title = `#${i + 1}: ${c.bestValidationAccuracy!.toFixed(4)}`;
+    const title = `#${i + 1}: ${score(c)}`;
     return `<div class="arch" id="rank-${i + 1}"><h3>${esc(title)}</h3><p>iteration ${c.iteration}, child ${c.childIndex}, `
       + `${c.paramCount ?? '-'} parameters</p>${renderArchitectureSvg(c.architecture, title, `r${i + 1}`)}<p><code>${esc(line)}</code></p></div>`;
   }).join('\n');

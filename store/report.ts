@@ -1,5 +1,5 @@
 // What `nas report` reads: every finished child of a search in sampling order (iteration, child
-// index) with its reward, accuracy, size and raw architecture JSON, and the controller updates.
+// index) with its reward, accuracy (or perplexity), size and raw architecture JSON, and the controller updates.
 // Read-only; architectures stay raw JSON here so a kind this build does not know cannot fail a report.
 import type { Db } from './db';
 
@@ -11,7 +11,10 @@ export interface ReportChild {
   status: 'succeeded' | 'failed';
   numLayers: number;
   reward: number | null;
+  /** For a recurrent cell, next-word accuracy. */
   bestValidationAccuracy: number | null;
+  /** Recurrent cells only: the lowest validation perplexity over epochs; null for CNN and NB201. */
+  validationPerplexity: number | null;
   paramCount: number | null;
   trainingSeconds: number | null;
   /** As stored: parse it with space/architecture.ts, and expect kinds this build does not know. */
@@ -31,9 +34,9 @@ export interface ReportUpdate {
 export async function reportChildren(db: Db, searchId: string): Promise<ReportChild[]> {
   const { rows } = await db.query<{
     id: string; replica: number; iteration: number; child_index: number; status: 'succeeded' | 'failed'; num_layers: number;
-    reward: number | null; best_validation_accuracy: number | null; param_count: string | null; training_seconds: number | null; architecture: unknown;
+    reward: number | null; best_validation_accuracy: number | null; validation_perplexity: number | null; param_count: string | null; training_seconds: number | null; architecture: unknown;
   }>(
-    `SELECT id, replica, iteration, child_index, status, num_layers, reward, best_validation_accuracy, param_count,
+    `SELECT id, replica, iteration, child_index, status, num_layers, reward, best_validation_accuracy, validation_perplexity, param_count,
             training_seconds, architecture
      FROM children WHERE search_id = $1 AND status IN ('succeeded', 'failed')
      ORDER BY iteration, replica, child_index`,
@@ -41,7 +44,7 @@ export async function reportChildren(db: Db, searchId: string): Promise<ReportCh
   );
   return rows.map((r) => ({
     id: Number(r.id), replica: r.replica, iteration: r.iteration, childIndex: r.child_index, status: r.status, numLayers: r.num_layers,
-    reward: r.reward, bestValidationAccuracy: r.best_validation_accuracy, paramCount: r.param_count === null ? null : Number(r.param_count),
+    reward: r.reward, bestValidationAccuracy: r.best_validation_accuracy, validationPerplexity: r.validation_perplexity, paramCount: r.param_count === null ? null : Number(r.param_count),
     trainingSeconds: r.training_seconds, architecture: r.architecture,
   }));
 }

@@ -1,10 +1,12 @@
 // The report's pieces without a browser: chart data from rows (counts and running maxima worked out
 // by hand), the SVG each chart and diagram becomes (elements counted), ticks, and a kind this build
-// does not know drawn as a label instead of an error.
+// does not know drawn as a label instead of an error; for a recurrent-cell search, perplexity charts
+// and the cell's tree diagram.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { niceTicks } from '../../report/chart';
 import { renderArchitectureSvg } from '../../report/architecture-diagram';
+import { bestPerplexitySoFarChart, byActivation, byCombination, perplexityParamsChart, topCells } from '../../report/cell-data';
 import { accuracyParamsChart, bestSoFarChart, byDepth, byFilterSize, distributionChart, rewardChart, topChildren } from '../../report/data';
 import { renderSvgChart } from '../../report/svg-chart';
 import type { ReportChild } from '../../store/report';
@@ -16,7 +18,7 @@ const cnn = (layers: [number, number, number, number[]][]) => ({
 function child(i: number, accuracy: number | null, layers = 2, status: 'succeeded' | 'failed' = 'succeeded'): ReportChild {
   return {
     id: i + 1, replica: 0, iteration: Math.floor(i / 2), childIndex: i % 2, status, numLayers: layers,
-    reward: accuracy === null ? 0 : accuracy ** 3, bestValidationAccuracy: accuracy, paramCount: accuracy === null ? 0 : 100 * (i + 1),
+    reward: accuracy === null ? 0 : accuracy ** 3, bestValidationAccuracy: accuracy, validationPerplexity: null, paramCount: accuracy === null ? 0 : 100 * (i + 1),
     trainingSeconds: 1, architecture: cnn(Array.from({ length: layers }, (_, l) => [l % 2 ? 3 : 1, 3, 8, l ? [l - 1] : []])),
   };
 }
@@ -115,4 +117,59 @@ test('no children yet, or one: every chart still renders, with no NaN or Infinit
     const charts = [rewardChart(rows, []), bestSoFarChart(rows), accuracyParamsChart(rows), distributionChart(rows, byDepth, { id: 'd', title: 'd', yLabel: 'y' })];
     for (const chart of charts) assert.doesNotMatch(renderSvgChart(chart), /NaN|Infinity/, `${chart.id} with ${rows.length} children`);
   }
+});
+
+const rnnCell = (base: number, cellIndices: [number, number]) => ({
+  kind: 'rnnCell', base, cellIndices, inject: { combination: 'elemMult', activation: 'sigmoid' },
+  nodes: Array.from({ length: 2 * base - 1 }, (_, i) => ({ combination: i % 2 ? 'elemMult' : 'add', activation: i < base ? 'tanh' : 'relu' })),
+});
+
+function cellChild(i: number, perplexity: number | null, status: 'succeeded' | 'failed' = 'succeeded'): ReportChild {
+  return {
+    ...child(i, perplexity === null ? null : 0.1 + i / 100, 1, status), validationPerplexity: perplexity,
+    reward: perplexity === null ? 0 : 80 / perplexity ** 2, paramCount: perplexity === null ? 0 : 10_000 * (i + 1), architecture: rnnCell(2, [2, 0]),
+  };
+}
+
+const cells = [cellChild(0, 900), cellChild(1, 700), cellChild(2, null, 'failed'), cellChild(3, 800), cellChild(4, 650), cellChild(5, 650)];
+
+test('cells: best perplexity so far is the running minimum, perplexity against parameters, ranked lowest first', () => {
+  assert.deepEqual(bestPerplexitySoFarChart(cells).series[0]!.points.map((p) => p.y), [900, 700, 700, 700, 650, 650]);
+  assert.match(bestPerplexitySoFarChart(cells).title, /perplexity so far \(lower is better\)/);
+  const params = perplexityParamsChart(cells);
+  assert.equal(params.xLog, true);
+  assert.deepEqual(params.series[0]!.points.map((p) => p.y), [900, 700, 800, 650, 650]);
+  assert.equal((renderSvgChart(params).match(/class="point"/g) ?? []).length, 5);
+  assert.deepEqual(topCells(cells, 3).map((c) => c.id), [5, 6, 2], 'lowest perplexity, then id; accuracy plays no part');
+});
+
+test('cells: combinations and activations over time count 2·base − 1 nodes and the inject per child', () => {
+  const combinations = distributionChart(cells, byCombination, { id: 'c', title: 'c', yLabel: 'nodes' }, 2);
+  assert.deepEqual(combinations.bins.map((b) => b.counts), [
+    { add: 6, elemMult: 3, 'inject elemMult': 3 }, { add: 6, elemMult: 3, 'inject elemMult': 3 }]);
+  const activations = distributionChart(cells, byActivation, { id: 'a', title: 'a', yLabel: 'nodes' }, 1);
+  assert.deepEqual(activations.bins[0]!.counts, { tanh: 12, relu: 6, 'inject sigmoid': 6 });
+  assert.deepEqual(distributionChart(children, byCombination, { id: 'x', title: 'x', yLabel: 'y' }).categories, [], 'nothing to count in a CNN');
+});
+
+test('a cell diagram: 2·base − 1 tree nodes + x_t, h_{t-1}, c_{t-1}, h_t, c_t; 2·base input edges, 2·(base − 1) tree edges, 3 more', () => {
+  for (const base of [2, 4, 8]) {
+    const nodes = 2 * base - 1;
+    const svg = renderArchitectureSvg(rnnCell(base, [nodes - 1, 1]), 'x', `c${base}`);
+    assert.match(svg, new RegExp(`data-arch-kind="rnnCell" data-nodes="${nodes + 5}" data-edges="${4 * base + 1}"`));
+    assert.equal(count(svg, /class="arch-node"/g), nodes + 5);
+    assert.equal(count(svg, /class="arch-edge"/g), 4 * base + 1);
+    assert.equal(count(svg, /data-kind="cell-node"/g), nodes);
+    assert.equal(count(svg, /data-from="x" data-to="N\d+"/g), base, 'x_t into every leaf');
+    assert.equal(count(svg, /data-from="h_prev" data-to="N\d+"/g), base, 'h_{t-1} into every leaf');
+    assert.match(svg, new RegExp(`data-from="N${nodes - 1}" data-to="h"`), 'the root is h_t');
+    assert.match(svg, /data-from="c_prev" data-to="N1"/, 'c_{t-1} enters at the inject node');
+    assert.match(svg, new RegExp(`data-from="N${nodes - 1}" data-to="c"`), 'c_t from the cell-index node');
+    assert.equal(count(svg, /data-marks="inject"/g), 1);
+    assert.equal(count(svg, /data-marks="cell-output"/g), 1);
+    for (const label of ['x_t', 'h_{t-1}', 'c_{t-1}', 'h_t', 'c_t', '0: add tanh', '1: mult tanh', 'inject mult sigmoid']) assert.ok(svg.includes(`>${label}<`), label);
+    assert.doesNotMatch(svg, /NaN|undefined/);
+  }
+  // Inject and c_t at the same node: one node carries both marks.
+  assert.match(renderArchitectureSvg(rnnCell(2, [2, 2]), 'x', 'k'), /data-marks="inject cell-output"/);
 });

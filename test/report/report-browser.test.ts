@@ -1,7 +1,7 @@
 // The report as a person sees it: built from a small search in a fresh PostgreSQL database, opened
 // in headless Chromium (Debian's `chromium`, driven by playwright-core; setup/chromium.sh installs
 // it), with the plots and the architecture diagrams counted in the rendered page, and a screenshot
-// kept in test-artifacts/ for people to look at.
+// kept in test-artifacts/ for people to look at: one of a CNN search, one of a recurrent-cell search.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +11,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { repoRoot } from '../../config/runtime';
 import { buildReport } from '../../report/build';
 import { writeReportFiles } from '../../report/write';
+import { CELL_SEEDED, seedCellSearch } from '../support/cell-report-rows';
 import { seedReportSearch, SEEDED } from '../support/report-rows';
 import { createTestDatabase, uniqueId, type TestDatabase } from '../support/servers';
 
@@ -85,6 +86,57 @@ test('the report renders its plots and architecture diagrams in Chromium', async
   const artifacts = path.join(repoRoot(), 'test-artifacts');
   fs.mkdirSync(artifacts, { recursive: true });
   const shot = path.join(artifacts, 'report.png');
+  await page.screenshot({ path: shot, fullPage: true });
+  t.diagnostic(`screenshot: ${shot}`);
+  await page.close();
+});
+
+test('a recurrent-cell report: perplexity curves, sampled combinations and activations, cell trees', async (t) => {
+  const searchId = uniqueId('cellreport');
+  const { children } = await seedCellSearch(db.pool, searchId);
+  const out = path.join(dir, 'cell-report');
+  writeReportFiles(out, await buildReport(db.pool, searchId, { top: 3 }));
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const requests: string[] = [];
+  page.on('request', (r) => { if (!r.url().startsWith('file://')) requests.push(r.url()); });
+  await page.goto(`file://${path.join(out, 'report.html')}`);
+  const count = (selector: string) => page.locator(selector).count();
+  const barTotal = (id: string) => page.$$eval(`#${id} rect.bar`, (rects) => rects.reduce((s, r) => s + Number(r.getAttribute('data-count')), 0));
+
+  assert.match(await page.locator('table.summary').innerText(), /best validation perplexity \(lower is better\)\s+650\.0/);
+  assert.match(await page.locator('table.summary').innerText(), /best next-word accuracy\s+0\.1350/);
+  assert.equal(await count('#reward-curve circle[data-series="child reward"]'), children);
+  assert.equal(await page.getAttribute('#best-so-far path.series-line', 'data-points'), String(children));
+  assert.match(await page.locator('#best-so-far').getAttribute('aria-label') ?? '', /perplexity so far/);
+  assert.equal(await count('#perplexity-params circle.point'), children - CELL_SEEDED.failed);
+  // Every child's tree nodes (2·base − 1) and its inject, failed ones too (they were sampled).
+  const perCell = 2 * CELL_SEEDED.base - 1 + 1;
+  assert.equal(await barTotal('combinations'), children * perCell);
+  assert.equal(await barTotal('activations'), children * perCell);
+  for (const cnnOnly of ['#depths', '#filter-sizes', '#filter-counts', '#accuracy-params']) assert.equal(await count(cnnOnly), 0, cnnOnly);
+
+  // Top 3 by perplexity (650, 670, 680): each a tree of 2·base − 1 nodes plus x_t, h_{t-1}, c_{t-1}, h_t, c_t.
+  assert.match(await page.locator('#rank-1 h3').innerText(), /#1: perplexity 650\.0/);
+  assert.match(await page.locator('#rank-3 h3').innerText(), /#3: perplexity 680\.0/);
+  const diagrams = page.locator('svg.architecture');
+  assert.equal(await diagrams.count(), 3);
+  for (let i = 0; i < 3; i++) {
+    const diagram = diagrams.nth(i);
+    assert.equal(await diagram.getAttribute('data-arch-kind'), 'rnnCell');
+    assert.equal(await diagram.locator('g.arch-node').count(), 2 * CELL_SEEDED.base - 1 + 5);
+    assert.equal(await diagram.locator('g.arch-edge').count(), 4 * CELL_SEEDED.base + 1);
+    assert.equal(await diagram.locator('g.arch-node[data-marks~="inject"]').count(), 1);
+    assert.equal(await diagram.locator('g.arch-node[data-marks~="cell-output"]').count(), 1);
+    const lengths = await diagram.locator('g.arch-edge path').evaluateAll((paths) => paths.map((p) => (p as unknown as { getTotalLength: () => number }).getTotalLength()));
+    assert.ok(lengths.every((l) => l > 5), JSON.stringify(lengths));
+    const box = await diagram.boundingBox();
+    assert.ok(box && box.width > 400 && box.width < 1340, `diagram ${i} box: ${JSON.stringify(box)}`);
+  }
+  assert.deepEqual(requests, []);
+
+  const artifacts = path.join(repoRoot(), 'test-artifacts');
+  fs.mkdirSync(artifacts, { recursive: true });
+  const shot = path.join(artifacts, 'report-cell.png');
   await page.screenshot({ path: shot, fullPage: true });
   t.diagnostic(`screenshot: ${shot}`);
   await page.close();
