@@ -53,18 +53,14 @@ export function createTrainingActivities({ pool, tf, loadData, loadText, lookupT
     const ctx = activityContext();
     if (!isTextData(config.data)) throw new InvalidConfigError(`search ${key.searchId}: a recurrent cell needs a text data.source, not ${config.data.source}`);
     const textData = config.data;
-    const loading = setInterval(() => ctx?.heartbeat({ epoch: -1 }), 2000);
-    const corpus = await loadText(textData).finally(() => clearInterval(loading));
+    const corpus = await heartbeatWhile(ctx, loadText(textData));
     const trained = await trainLanguageModel(tf, {
       cell: arch,
       corpus,
       lm: config.languageModel,
       seed: mixSeed(config.seed, key.replica, key.iteration, key.childIndex),
       onEpoch: (epoch, validationPerplexity) => ctx?.heartbeat({ epoch, validationPerplexity }),
-      shouldStop: () => {
-        ctx?.heartbeat();
-        return ctx?.cancellationSignal.aborted ?? false;
-      },
+      shouldStop: () => cancelled(ctx),
     });
     return {
       status: trained.status, validationAccuracies: trained.validationAccuracies, validationPerplexities: trained.validationPerplexities,
@@ -100,18 +96,14 @@ export function createTrainingActivities({ pool, tf, loadData, loadText, lookupT
       } else {
         if (config.data.source === 'nb201Table' || isTextData(config.data)) throw new InvalidConfigError(`search ${key.searchId}: a CNN needs an image data.source, not ${config.data.source}`);
         const imageData = config.data;
-        const loading = setInterval(() => ctx?.heartbeat({ epoch: -1 }), 2000);
-        const data = await loadData(imageData, config.seed).finally(() => clearInterval(loading));
+        const data = await heartbeatWhile(ctx, loadData(imageData, config.seed));
         const trained = await trainNetwork(tf, {
           arch,
           data,
           training: config.child,
           seed: mixSeed(config.seed, key.replica, key.iteration, key.childIndex),
           onEpoch: (epoch, validationAccuracy) => ctx?.heartbeat({ epoch, validationAccuracy }),
-          shouldStop: () => {
-            ctx?.heartbeat();
-            return ctx?.cancellationSignal.aborted ?? false;
-          },
+          shouldStop: () => cancelled(ctx),
         }).catch((err: unknown) => {
           // The space's rules make every sample buildable; if one is not, it scores 0 and the search goes on.
           if (!(err instanceof InvalidArchitectureError)) throw err;
@@ -130,6 +122,18 @@ export function createTrainingActivities({ pool, tf, loadData, loadText, lookupT
       return { status: stored.status, reward: stored.reward, bestAccuracy: stored.bestValidationAccuracy, paramCount: stored.paramCount, seconds: stored.trainingSeconds, reused: false };
     },
   };
+}
+
+/** Heartbeats while a (possibly slow, first-time) data load runs, so a stuck load is noticed. */
+function heartbeatWhile<T>(ctx: ReturnType<typeof activityContext>, loading: Promise<T>): Promise<T> {
+  const beat = setInterval(() => ctx?.heartbeat({ epoch: -1 }), 2000);
+  return loading.finally(() => clearInterval(beat));
+}
+
+/** Asked between batches: heartbeats (throttled by the SDK) and says whether Temporal cancelled us. */
+function cancelled(ctx: ReturnType<typeof activityContext>): boolean {
+  ctx?.heartbeat();
+  return ctx?.cancellationSignal.aborted ?? false;
 }
 
 /** A stand-in child for throughput benchmarks: waits (heartbeating, cancellable), then scores its tokens. */

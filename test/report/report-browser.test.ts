@@ -33,18 +33,23 @@ after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('the report renders its plots and architecture diagrams in Chromium', async (t) => {
-  const searchId = uniqueId('report');
-  const { children } = await seedReportSearch(db.pool, searchId);
-  const out = path.join(dir, 'report');
+/** Writes the search's report into `folder` and opens it; `requests` collects any request beyond the file. */
+async function openReport(searchId: string, folder: string) {
+  const out = path.join(dir, folder);
   writeReportFiles(out, await buildReport(db.pool, searchId, { top: 3 }));
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   // Any request beyond the file itself would mean the page is not self-contained.
   const requests: string[] = [];
   page.on('request', (r) => { if (!r.url().startsWith('file://')) requests.push(r.url()); });
   await page.goto(`file://${path.join(out, 'report.html')}`);
-
   const count = (selector: string) => page.locator(selector).count();
+  return { out, page, requests, count };
+}
+
+test('the report renders its plots and architecture diagrams in Chromium', async (t) => {
+  const searchId = uniqueId('report');
+  const { children } = await seedReportSearch(db.pool, searchId);
+  const { out, page, requests, count } = await openReport(searchId, 'report');
   // Reward curve: a dot per child (the failed one's reward is 0), and the per-update lines.
   assert.equal(await count('#reward-curve circle[data-series="child reward"]'), children);
   assert.equal(await page.getAttribute('#reward-curve path[data-series="mean reward per update"]', 'data-points'), String(SEEDED.iterations));
@@ -94,13 +99,7 @@ test('the report renders its plots and architecture diagrams in Chromium', async
 test('a recurrent-cell report: perplexity curves, sampled combinations and activations, cell trees', async (t) => {
   const searchId = uniqueId('cellreport');
   const { children } = await seedCellSearch(db.pool, searchId);
-  const out = path.join(dir, 'cell-report');
-  writeReportFiles(out, await buildReport(db.pool, searchId, { top: 3 }));
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  const requests: string[] = [];
-  page.on('request', (r) => { if (!r.url().startsWith('file://')) requests.push(r.url()); });
-  await page.goto(`file://${path.join(out, 'report.html')}`);
-  const count = (selector: string) => page.locator(selector).count();
+  const { out, page, requests, count } = await openReport(searchId, 'cell-report');
   const barTotal = (id: string) => page.$$eval(`#${id} rect.bar`, (rects) => rects.reduce((s, r) => s + Number(r.getAttribute('data-count')), 0));
 
   assert.match(await page.locator('table.summary').innerText(), /best validation perplexity \(lower is better\)\s+650\.0/);
