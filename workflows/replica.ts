@@ -3,7 +3,7 @@
 // nasSearch, which it tells of every iteration; the budget and depth schedule are global (claimed in
 // Postgres by sampleArchitectures). Not the search's bookkeeping: that is nas-search.ts.
 import {
-  allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, workflowInfo,
+  ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import { parseSearchConfig } from '../config/parse';
 import type { SearchConfig, SearchConfigInput } from '../config/search-config';
@@ -79,12 +79,19 @@ export async function nasReplica(input: NasReplicaInput): Promise<NasReplicaResu
       if (!(await tell({ ...report, children: trained }))) break;
     }
   } catch (err) {
-    await tell({ ...report, children: 0, finished: 'failed', error: err instanceof Error ? err.message : String(err) });
+    await tell({ ...report, children: 0, finished: 'failed', error: failureText(err) });
     throw err;
   }
   await tell({ ...report, children: 0, finished });
   await condition(allHandlersFinished);
   return { replica: input.replica, iterations: report.iteration, finished };
+}
+
+/** What failed, not the wrapper: an activity's failure carries the activity's own error as its cause. */
+function failureText(err: unknown): string {
+  const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
+  if (cause instanceof ApplicationFailure) return `${cause.type ?? 'Error'}: ${cause.message}`;
+  return cause instanceof Error ? cause.message : String(cause);
 }
 
 /** One iteration of section 3.2 on this replica; returns the number of children trained (0: budget spent). */

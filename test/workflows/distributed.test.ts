@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { SearchConfigInput } from '../../config/search-config';
 import { pauseSignal, progressQuery, resumeSignal, setReplicasUpdate } from '../../workflows/messages';
 import type { nasSearch, NasSearchResult } from '../../workflows/nas-search';
@@ -132,4 +132,23 @@ test('K changes while the search runs, the whole search pauses and resumes, and 
   // Replica 2 retired when K went back to 2: nothing of it after the resume.
   const lastOfRetired = Math.max(...audit.children.filter((c) => c.replica === 2).map((c) => c.id));
   assert.ok(lastOfRetired <= Math.max(...audit.children.slice(0, before).map((c) => c.id)), 'the retired replica sampled nothing after the resume');
+});
+
+test('a replica that fails for good stops the others and fails the search with ReplicaFailedError, status failed', async () => {
+  const searchId = uniqueId('kfail');
+  const handle = await start(searchId, config({ replicas: 2, shards: 2, iterations: 20 }));
+  await eventually(async () => ((await handle.query(progressQuery)).childrenDone >= 2 ? true : undefined), 60_000, 'a first iteration');
+  // The parameter server loses the search's shards: the next pull is a NotFoundError, which no retry fixes.
+  await db.pool.query('DELETE FROM parameter_shards WHERE search_id = $1', [searchId]);
+  const err = await resultOf(handle).then(() => assert.fail('the search must fail'), (e: unknown) => e);
+  assert.ok(err instanceof WorkflowFailedError, String(err));
+  assert.ok(err.cause instanceof ApplicationFailure, String(err.cause));
+  assert.equal(err.cause.type, 'ReplicaFailedError');
+  assert.match(err.cause.message, /replica \d: NotFoundError: search "kfail-[0-9a-f]+" has no controller parameters/);
+  const { rows } = await db.pool.query('SELECT status FROM searches WHERE id = $1', [searchId]);
+  assert.equal(rows[0].status, 'failed');
+  for (const replica of [0, 1]) {
+    const description = await workers.client.workflow.getHandle(`${searchId}/replica-${replica}`).describe();
+    assert.notEqual(description.status.name, 'RUNNING', `replica ${replica} is ${description.status.name}`);
+  }
 });
