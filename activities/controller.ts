@@ -87,7 +87,7 @@ export function createControllerActivities({ pool, tf }: ControllerDeps) {
       // Sample outside the lock (the controller pass is the slow part), at the depth and count the
       // budget gives now; if other replicas moved either meanwhile, sample again.
       for (let attempt = 0; ; attempt++) {
-        const claimedBefore = await withTransaction(pool, (client) => sampledChildrenCount(client, input.searchId));
+        const claimedBefore = await sampledChildrenCount(pool, input.searchId);
         const numLayers = depthAt(config, claimedBefore);
         // Sample exactly what the claim will take: m samples drawn together are not m' < m drawn alone.
         const wanted = Math.max(1, Math.min(input.count, config.budget.maxChildren - claimedBefore));
@@ -202,7 +202,7 @@ async function sampleBaseline(pool: Db, config: SearchConfig, input: BatchKey & 
     // Strategies observe the validation accuracy, as the in-process harness gives them.
     history.push(children.map((c) => c.bestValidationAccuracy ?? 0));
   }
-  const claimed = await withTransaction(pool, (client) => sampledChildrenCount(client, input.searchId));
+  const claimed = await sampledChildrenCount(pool, input.searchId);
   const proposal = replayedProposal(config, history).slice(0, Math.max(0, Math.min(input.count, config.budget.maxChildren - claimed)));
   if (proposal.length === 0) return { numLayers: 6, children: [] };
   await withTransaction(pool, (client) => insertSampledChildren(client, input.searchId, input.replica, input.iteration,

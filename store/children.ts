@@ -152,9 +152,10 @@ export async function bestChildren(db: Db, searchId: string, top: number): Promi
 
 /**
  * Children sampled so far by every replica: the global count the budget and the depth schedule
- * read. Call inside a transaction that holds `lockSearch`, so two replicas cannot claim the same slots.
+ * read. To claim slots, call it inside a transaction that holds `lockSearch`, so two replicas
+ * cannot claim the same ones; outside, it is an estimate.
  */
-export async function sampledChildrenCount(client: PoolClient, searchId: string): Promise<number> {
-  const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM children WHERE search_id = $1', [searchId]);
+export async function sampledChildrenCount(db: Db | PoolClient, searchId: string): Promise<number> {
+  const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM children WHERE search_id = $1', [searchId]);
   return Number(rows[0]!.n);
 }

@@ -9,7 +9,7 @@ import {
 import type { SearchSummary } from '../activities';
 import { parseSearchConfig, parseSearchId } from '../config/parse';
 import type { SearchConfig, SearchConfigInput } from '../config/search-config';
-import { activities } from './activities';
+import { activities, type SearchActivities } from './activities';
 import {
   pauseSignal, progressQuery, type ReplicaReport, replicaReportSignal, resumeSignal, setReplicasUpdate, stopSignal, type SearchProgress,
 } from './messages';
@@ -84,7 +84,7 @@ export async function nasSearch(input: NasSearchInput): Promise<NasSearchResult>
   setHandler(stopSignal, () => { stopRequested = true; changed = true; });
 
   if (!input.resume) await acts.controller.startSearch({ searchId, config: input.config ?? {} });
-  if (!patched('replica-workflows')) return inlineSearch(input, searchId, config, progress, { paused: () => paused, stopRequested: () => stopRequested });
+  if (!patched('replica-workflows')) return inlineSearch(acts, input, searchId, config, progress, { paused: () => paused, stopRequested: () => stopRequested });
 
   const replicas: ReplicaSet = input.resume?.replicas ?? {
     next: 0, live: [], retiring: [], parked: [], wanted: config.distributed.replicas, budgetSpent: false, forwarded: { paused: false, stop: false }, failure: null,
@@ -135,7 +135,7 @@ export async function nasSearch(input: NasSearchInput): Promise<NasSearchResult>
   return finish(acts, searchId, config, progress, stopRequested);
 }
 
-async function finish(acts: ReturnType<typeof activities>, searchId: string, config: SearchConfig, progress: SearchProgress, stopped: boolean): Promise<NasSearchResult> {
+async function finish(acts: SearchActivities, searchId: string, config: SearchConfig, progress: SearchProgress, stopped: boolean): Promise<NasSearchResult> {
   progress.phase = stopped ? 'stopped' : 'completed';
   const status = stopped ? 'stopped' : 'completed';
   publish(progress, config, status);
@@ -172,7 +172,7 @@ interface ReconcileState {
 }
 
 /** Brings the running replicas in line with K, pause and stop: starts, retires and tells them. */
-async function reconcile(acts: ReturnType<typeof activities>, s: ReconcileState): Promise<void> {
+async function reconcile(acts: SearchActivities, s: ReconcileState): Promise<void> {
   const { replicas } = s;
   const stopping = s.stopRequested || replicas.failure !== null;
   const active = () => replicas.live.filter((r) => !replicas.retiring.includes(r));
@@ -213,10 +213,9 @@ async function tellReplica(self: string, replica: number, signal: SignalDefiniti
 
 /** Before replicas were workflows of their own: histories recorded then replay through this loop. */
 async function inlineSearch(
-  input: NasSearchInput, searchId: string, config: SearchConfig, progress: SearchProgress,
+  acts: SearchActivities, input: NasSearchInput, searchId: string, config: SearchConfig, progress: SearchProgress,
   flags: { paused: () => boolean; stopRequested: () => boolean },
 ): Promise<NasSearchResult> {
-  const acts = activities(config);
   const m = config.budget.childrenPerIteration;
   const budget = config.budget.maxChildren;
   let iterationsThisRun = 0;
@@ -255,7 +254,7 @@ function publish(progress: SearchProgress, config: SearchConfig, status: string)
 }
 
 /** One controller iteration (section 3.2): sample m children, train them in parallel, update (REINFORCE only). */
-async function runIteration(acts: ReturnType<typeof activities>, searchId: string, strategy: SearchConfig['strategy'], count: number, progress: SearchProgress): Promise<void> {
+async function runIteration(acts: SearchActivities, searchId: string, strategy: SearchConfig['strategy'], count: number, progress: SearchProgress): Promise<void> {
   const key = { searchId, replica: 0, iteration: progress.iteration };
   progress.phase = 'sampling';
   const batch = await acts.controller.sampleArchitectures({ ...key, count, childrenBefore: progress.childrenDone });
