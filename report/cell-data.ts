@@ -4,28 +4,17 @@
 import type { ReportChild } from '../store/report';
 import type { XYChart } from './chart';
 import { readArchitecture } from './architecture-diagram';
-import { PALETTE } from './data';
+import { type ChildMetric, metricParamsChart, runningBestChart } from './data';
+
+const PERPLEXITY: ChildMetric = { value: (c) => c.validationPerplexity, label: 'validation perplexity', lowerIsBetter: true };
 
 /** The running minimum of validation perplexity; failed children (no perplexity) carry it. */
 export function bestPerplexitySoFarChart(children: readonly ReportChild[]): XYChart {
-  let best: number | null = null;
-  const points = children.flatMap((c, i) => {
-    if (c.validationPerplexity !== null && (best === null || c.validationPerplexity < best)) best = c.validationPerplexity;
-    return best === null ? [] : [{ x: i + 1, y: best }];
-  });
-  return {
-    kind: 'xy', id: 'best-so-far', title: 'Best validation perplexity so far (lower is better)', xLabel: 'child (sampling order)', yLabel: 'validation perplexity',
-    series: [{ name: 'best so far', color: PALETTE[3]!, points, style: 'line' }],
-  };
+  return runningBestChart(children, PERPLEXITY, 'Best validation perplexity so far (lower is better)');
 }
 
 export function perplexityParamsChart(children: readonly ReportChild[]): XYChart {
-  const points = children.flatMap((c) => (c.status === 'succeeded' && c.paramCount !== null && c.validationPerplexity !== null
-    ? [{ x: c.paramCount, y: c.validationPerplexity }] : []));
-  return {
-    kind: 'xy', id: 'perplexity-params', title: 'Validation perplexity against parameter count', xLabel: 'parameters (log scale)',
-    yLabel: 'validation perplexity', xLog: true, series: [{ name: 'child', color: PALETTE[4]!, points, style: 'points' }],
-  };
+  return metricParamsChart(children, PERPLEXITY, 'perplexity-params');
 }
 
 /** Every tree node's combination (2·base − 1 per cell; the inject is counted apart as `inject ...`). */

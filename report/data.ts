@@ -27,25 +27,49 @@ export function rewardChart(children: readonly ReportChild[], updates: readonly 
   };
 }
 
-export function bestSoFarChart(children: readonly ReportChild[]): XYChart {
+/** A metric of the children, the way a chart shows it: which column, its words, and which way is better. */
+export interface ChildMetric {
+  value: (c: ReportChild) => number | null;
+  /** e.g. "validation accuracy" */
+  label: string;
+  lowerIsBetter: boolean;
+}
+
+export const ACCURACY: ChildMetric = { value: (c) => c.bestValidationAccuracy, label: 'validation accuracy', lowerIsBetter: false };
+
+/** The running best of `metric` in sampling order; children without a value carry the best so far. */
+export function runningBestChart(children: readonly ReportChild[], metric: ChildMetric, title: string): XYChart {
   let best: number | null = null;
   const points = children.flatMap((c, i) => {
-    if (c.bestValidationAccuracy !== null && (best === null || c.bestValidationAccuracy > best)) best = c.bestValidationAccuracy;
+    const v = metric.value(c);
+    if (v !== null && (best === null || (metric.lowerIsBetter ? v < best : v > best))) best = v;
     return best === null ? [] : [{ x: i + 1, y: best }];
   });
   return {
-    kind: 'xy', id: 'best-so-far', title: 'Best validation accuracy so far', xLabel: 'child (sampling order)', yLabel: 'validation accuracy',
+    kind: 'xy', id: 'best-so-far', title, xLabel: 'child (sampling order)', yLabel: metric.label,
     series: [{ name: 'best so far', color: PALETTE[3]!, points, style: 'line' }],
   };
 }
 
-export function accuracyParamsChart(children: readonly ReportChild[]): XYChart {
-  const points = children.flatMap((c) => (c.status === 'succeeded' && c.paramCount !== null && c.bestValidationAccuracy !== null
-    ? [{ x: c.paramCount, y: c.bestValidationAccuracy }] : []));
+/** `metric` of every succeeded child against its parameter count (log scale). */
+export function metricParamsChart(children: readonly ReportChild[], metric: ChildMetric, id: string): XYChart {
+  const points = children.flatMap((c) => {
+    const v = metric.value(c);
+    return c.status === 'succeeded' && c.paramCount !== null && v !== null ? [{ x: c.paramCount, y: v }] : [];
+  });
+  const label = metric.label[0]!.toUpperCase() + metric.label.slice(1);
   return {
-    kind: 'xy', id: 'accuracy-params', title: 'Validation accuracy against parameter count', xLabel: 'parameters (log scale)',
-    yLabel: 'validation accuracy', xLog: true, series: [{ name: 'child', color: PALETTE[4]!, points, style: 'points' }],
+    kind: 'xy', id, title: `${label} against parameter count`, xLabel: 'parameters (log scale)',
+    yLabel: metric.label, xLog: true, series: [{ name: 'child', color: PALETTE[4]!, points, style: 'points' }],
   };
+}
+
+export function bestSoFarChart(children: readonly ReportChild[]): XYChart {
+  return runningBestChart(children, ACCURACY, 'Best validation accuracy so far');
+}
+
+export function accuracyParamsChart(children: readonly ReportChild[]): XYChart {
+  return metricParamsChart(children, ACCURACY, 'accuracy-params');
 }
 
 /** What each child sampled, as category labels (a child may contribute several, one per layer or edge). */
