@@ -4,13 +4,14 @@
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { parseSearchId } from '../config/parse';
-import { loadRuntimeConfig } from '../config/runtime';
+import { loadRuntimeConfig, type RuntimeConfig } from '../config/runtime';
 import { stopDevServers, ensureDevServers } from '../dev';
 import { NasError, InvalidConfigError } from '../errors';
 import { buildReport } from '../report/build';
 import { writeReportFiles } from '../report/write';
 import { createControllerWorker } from '../workers/controller-worker';
 import { createTrainingWorker } from '../workers/training-worker';
+import type { Db } from '../store/db';
 import { connectClient, openDatabase } from '../workers/connect';
 import { loadTf } from '../backend/tf';
 import { parseArgs } from './args';
@@ -134,35 +135,24 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'export' && sub) {
     const f = parseFlags('export', flags);
     const runtime = loadRuntimeConfig();
-    const pool = await openDatabase(runtime, 2);
-    try {
+    await withPool(runtime, async (pool) => {
       const result = await exportChild(pool, loadTf(runtime.training.backend), { searchId: sub, rank: f.rank ?? 1, out: f.out, epochs: f.epochs });
       process.stdout.write(`exported rank ${result.rank} of ${result.searchId} to ${f.out}: test accuracy ${result.testAccuracy.toFixed(4)} `
         + `on ${result.testImages} images after ${result.epochs} epochs (search validation accuracy ${result.searchValidationAccuracy?.toFixed(4) ?? '-'})\n`);
-    } finally {
-      await pool.end();
-    }
+    });
     return 0;
   }
   if (command === 'report' && sub) {
     const f = parseFlags('report', flags);
-    const pool = await openDatabase(loadRuntimeConfig(), 2);
-    try {
+    await withPool(loadRuntimeConfig(), async (pool) => {
       const files = writeReportFiles(f.out, await buildReport(pool, parseSearchId(sub), { top: f.top ?? 3 }));
       process.stdout.write(`report of ${sub} written to ${f.out}: ${files.map((file) => path.basename(file)).join(', ')}\n`);
-    } finally {
-      await pool.end();
-    }
+    });
     return 0;
   }
   if (command === 'best' && sub) {
     const f = parseFlags('best', flags);
-    const pool = await openDatabase(loadRuntimeConfig(), 2);
-    try {
-      await printBest(pool, sub, f.top ?? 5, process.stdout);
-    } finally {
-      await pool.end();
-    }
+    await withPool(loadRuntimeConfig(), (pool) => printBest(pool, sub, f.top ?? 5, process.stdout));
     return 0;
   }
   if (command === 'worker' && (sub === undefined || sub === 'controller' || sub === 'training')) {
@@ -193,6 +183,16 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   throw new InvalidConfigError(`unknown command "${args.positional.join(' ')}"; see nas --help`);
+}
+
+/** A small pool for one command's queries, ended whatever happens. */
+async function withPool(runtime: RuntimeConfig, work: (pool: Db) => Promise<void>): Promise<void> {
+  const pool = await openDatabase(runtime, 2);
+  try {
+    await work(pool);
+  } finally {
+    await pool.end();
+  }
 }
 
 /**
