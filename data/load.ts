@@ -8,9 +8,10 @@ import { InvalidConfigError } from '../errors';
 import { readCifar10 } from './cifar10';
 import { type ImageDataset, type RawDataset, resizeImages, splitDataset } from './dataset';
 import { readIdx } from './idx';
+import { loadCache } from './load-cache';
 import { readEmbeddedMnist } from './mnist-embedded';
 
-const cache = new Map<string, Promise<ImageDataset>>();
+const cache = loadCache<ImageDataset>();
 
 /**
  * The data set for `config` split with `seed`. Every call with the same (config, seed) in this process
@@ -20,14 +21,7 @@ const cache = new Map<string, Promise<ImageDataset>>();
 export function loadDataset(tf: Tf, config: TrainedDataConfig, seed: number): Promise<ImageDataset> {
   if (isTextData(config)) return Promise.reject(new InvalidConfigError(`data.source "${config.source}" is text, not images (data/text-load.ts reads it)`));
   const key = cacheKey(config, seed);
-  const cached = cache.get(key);
-  if (cached) return cached;
-  const loading = load(tf, config, seed);
-  cache.set(key, loading);
-  loading.catch(() => {
-    if (cache.get(key) === loading) cache.delete(key);
-  });
-  return loading;
+  return cache.get(key, () => load(tf, config, seed));
 }
 
 /** Forgets every loaded data set (their memory is freed once no caller holds them). */

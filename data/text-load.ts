@@ -2,23 +2,17 @@
 // process and config (a training worker trains many children on it). Does not validate the config.
 import { resolve } from 'node:path';
 import type { TextDataConfig } from '../config/search-config';
+import { loadCache } from './load-cache';
 import { readPtb } from './ptb';
 import { readMobyDick, readTextFile } from './text';
 import type { TextCorpus } from './text-corpus';
 
-const cache = new Map<string, Promise<TextCorpus>>();
+const cache = loadCache<TextCorpus>();
 
 /** The corpus for `config`; callers must treat its arrays as read-only. A failed load is not cached. */
 export function loadTextCorpus(config: TextDataConfig): Promise<TextCorpus> {
   const key = JSON.stringify({ ...config, path: config.path === undefined ? null : resolve(config.path) });
-  const cached = cache.get(key);
-  if (cached) return cached;
-  const loading = read(config);
-  cache.set(key, loading);
-  loading.catch(() => {
-    if (cache.get(key) === loading) cache.delete(key);
-  });
-  return loading;
+  return cache.get(key, () => read(config));
 }
 
 export function clearTextCache(): void {

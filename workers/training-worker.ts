@@ -7,6 +7,7 @@ import { loadTf } from '../backend/tf';
 import type { RuntimeConfig } from '../config/runtime';
 import { loadDataset } from '../data/load';
 import { loadTextCorpus } from '../data/text-load';
+import { loadCache } from '../data/load-cache';
 import { loadNb201Table, type Nb201Table } from '../data/nb201-table';
 import type { Nb201Architecture } from '../space/nb201';
 import { connectWorker, openDatabase } from './connect';
@@ -31,16 +32,10 @@ export async function createTrainingWorker(runtime: RuntimeConfig, options: { ta
 
 /** Benchmark tables are read once per process and path; a failed read is retried next time. */
 export function tableLookup(): (path: string, arch: Nb201Architecture) => Promise<{ validationAccuracy: number; paramCount: number }> {
-  const tables = new Map<string, Promise<Nb201Table>>();
+  const tables = loadCache<Nb201Table>();
   return async (path, arch) => {
-    let table = tables.get(path);
-    if (!table) {
-      table = loadNb201Table(path);
-      tables.set(path, table);
-      table.catch(() => tables.delete(path));
-    }
     // The reward reads valid_acc_12ep only (as NAS-Bench-201's search algorithms did); test columns are never read here.
-    const row = (await table).lookup(arch);
+    const row = (await tables.get(path, () => loadNb201Table(path))).lookup(arch);
     return { validationAccuracy: row.valid_acc_12ep / 100, paramCount: Math.round(row.params_m * 1e6) };
   };
 }
