@@ -35,7 +35,14 @@ export interface SharedNetwork {
   head: Variable[];
   headBias: Variable;
   variables: Variable[];
+  /**
+   * Prepended to every name: tfjs registers variables by name per process, so two ω's (two searches
+   * in one worker) need their own. Checkpoints store the names without it.
+   */
+  prefix: string;
 }
+
+let instances = 0;
 
 const BN_EPSILON = 1e-3;
 
@@ -47,6 +54,7 @@ export function kernelName(layer: number, source: number): string {
 export function createSharedNetwork(tf: Tf, shape: SharedNetworkShape, seed: number): SharedNetwork {
   checkShape(shape);
   const { maxLayers, maxFilterHeight: kh, maxFilterWidth: kw, maxFilters: f, image, numClasses } = shape;
+  const prefix = `net${++instances}:`;
   let next = 0;
   const uniform = (dims: number[], fanIn: number, fanOut: number) => {
     const limit = Math.sqrt(6 / (fanIn + fanOut));
@@ -60,16 +68,21 @@ export function createSharedNetwork(tf: Tf, shape: SharedNetworkShape, seed: num
     const blocks: Variable[] = [];
     for (let s = 0; s <= i; s++) {
       const channels = s === 0 ? image.channels : f;
-      blocks.push(tf.variable(uniform([kh, kw, channels, f], kh * kw * channels, kh * kw * f), true, kernelName(i, s)));
+      blocks.push(tf.variable(uniform([kh, kw, channels, f], kh * kw * channels, kh * kw * f), true, prefix + kernelName(i, s)));
     }
     kernels.push(blocks);
-    gammas.push(tf.variable(tf.ones([f]), true, `omega/layer${i}/bn_gamma`));
-    betas.push(tf.variable(tf.zeros([f]), true, `omega/layer${i}/bn_beta`));
-    head.push(tf.variable(uniform([f, numClasses], f, numClasses), true, `omega/head/from_layer${i}`));
+    gammas.push(tf.variable(tf.ones([f]), true, `${prefix}omega/layer${i}/bn_gamma`));
+    betas.push(tf.variable(tf.zeros([f]), true, `${prefix}omega/layer${i}/bn_beta`));
+    head.push(tf.variable(uniform([f, numClasses], f, numClasses), true, `${prefix}omega/head/from_layer${i}`));
   }
-  const headBias = tf.variable(tf.zeros([numClasses]), true, 'omega/head/bias');
+  const headBias = tf.variable(tf.zeros([numClasses]), true, `${prefix}omega/head/bias`);
   const variables = [...kernels.flat(), ...gammas, ...betas, ...head, headBias];
-  return { shape, kernels, gammas, betas, head, headBias, variables };
+  return { shape, kernels, gammas, betas, head, headBias, variables, prefix };
+}
+
+/** A variable's name without the network's prefix: the name checkpoints use. */
+export function logicalName(net: SharedNetwork, variable: Variable): string {
+  return variable.name.slice(net.prefix.length);
 }
 
 export function disposeSharedNetwork(net: SharedNetwork): void {

@@ -1,0 +1,65 @@
+// A checkpoint of ω: its weights and momentum slots as one float32 vector with a manifest of names
+// and shapes, and the ω step it was taken at (its version). Not the SQL (store/shared-weights.ts).
+// Names are the networks' logical names, so a checkpoint restores into a fresh process.
+import type { Variable } from '@tensorflow/tfjs';
+import type { Tf } from '../backend/tf';
+import { InvalidConfigError } from '../errors';
+import { createOmegaOptimizer, type OmegaOptimizerConfig } from './omega-optimizer';
+import type { OmegaState } from './omega-trainer';
+import { createSharedNetwork, logicalName, type SharedNetworkShape } from './shared-network';
+
+export interface ManifestEntry { name: string; shape: number[]; offset: number }
+
+export interface OmegaCheckpoint {
+  /** The ω step (minibatches trained) the checkpoint holds: the version children are rewarded at. */
+  step: number;
+  shape: SharedNetworkShape;
+  manifest: ManifestEntry[];
+  values: Float32Array;
+}
+
+const MOMENTUM = '/momentum';
+
+/** Copies ω and its slots out of the tensors (synchronously: the state must not move meanwhile). */
+export function takeCheckpoint(state: OmegaState): OmegaCheckpoint {
+  const { net, optimizer } = state;
+  const named: Array<{ name: string; variable: Variable }> = net.variables.map((v) => ({ name: logicalName(net, v), variable: v }));
+  for (const [name, slot] of [...optimizer.slots.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    named.push({ name: name.slice(net.prefix.length) + MOMENTUM, variable: slot });
+  }
+  const total = named.reduce((n, e) => n + e.variable.size, 0);
+  const values = new Float32Array(total);
+  const manifest: ManifestEntry[] = [];
+  let offset = 0;
+  for (const { name, variable } of named) {
+    values.set(variable.dataSync() as Float32Array, offset);
+    manifest.push({ name, shape: [...variable.shape], offset });
+    offset += variable.size;
+  }
+  return { step: state.step, shape: net.shape, manifest, values };
+}
+
+/** A fresh ω with the checkpoint's weights and slots; its shape must be the one the search needs. */
+export function restoreCheckpoint(tf: Tf, checkpoint: OmegaCheckpoint, expected: SharedNetworkShape, optimizerConfig: OmegaOptimizerConfig): OmegaState {
+  if (JSON.stringify(checkpoint.shape) !== JSON.stringify(expected)) {
+    throw new InvalidConfigError(`the ω checkpoint at step ${checkpoint.step} has shape ${JSON.stringify(checkpoint.shape)}, but this search needs ${JSON.stringify(expected)}`);
+  }
+  const net = createSharedNetwork(tf, expected, 1);
+  const optimizer = createOmegaOptimizer(optimizerConfig);
+  const byName = new Map(net.variables.map((v) => [logicalName(net, v), v]));
+  const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+  for (const entry of checkpoint.manifest) {
+    const values = checkpoint.values.subarray(entry.offset, entry.offset + size(entry.shape));
+    if (entry.name.endsWith(MOMENTUM)) {
+      const owner = net.prefix + entry.name.slice(0, -MOMENTUM.length);
+      optimizer.slots.set(owner, tf.tidy(() => tf.variable(tf.tensor(values, entry.shape), false, `${owner}${MOMENTUM}`)));
+      continue;
+    }
+    const variable = byName.get(entry.name);
+    if (!variable) throw new InvalidConfigError(`the ω checkpoint at step ${checkpoint.step} has a weight ${entry.name} this network does not`);
+    tf.tidy(() => variable.assign(tf.tensor(values, entry.shape)));
+    byName.delete(entry.name);
+  }
+  if (byName.size > 0) throw new InvalidConfigError(`the ω checkpoint at step ${checkpoint.step} lacks ${[...byName.keys()].slice(0, 3).join(', ')}`);
+  return { net, optimizer, step: checkpoint.step };
+}
