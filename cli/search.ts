@@ -68,9 +68,11 @@ export async function runSearch(runtime: RuntimeConfig, options: StartOptions & 
   if (runtime.temporal.mode === 'dev' || runtime.database.mode === 'embedded') await ensureDevServers(runtime);
   const pool = await openDatabase(runtime);
   const client = await connectClient(runtime);
-  const trainingWorkers = options.trainingWorkers ?? Math.max(1, os.cpus().length);
+  const sharing = options.config.mode === 'weightSharing' ? 1 : 0;
+  // A weight-sharing search trains ω most of the time: its core is not a training worker's too.
+  const trainingWorkers = options.trainingWorkers ?? Math.max(1, os.cpus().length - sharing);
   const searchId = parseSearchId(options.searchId ?? newSearchId());
-  const workers = startLocalWorkers(runtime.home, trainingWorkers, searchId);
+  const workers = startLocalWorkers(runtime.home, trainingWorkers, searchId, sharing);
   try {
     const { handle, resumed } = await startSearch(client, runtime, { ...options, searchId });
     out.write(`${resumed ? 'resuming' : 'started'} search ${searchId}: ${options.config.budget.maxChildren} children, `

@@ -35,6 +35,9 @@ export class StaleParametersError extends NasError {}
 /** The tfjs backend asked for in config cannot be loaded on this machine. */
 export class BackendUnavailableError extends NasError {}
 
+/** The shared weights ω of a weight-sharing search produced a non-finite loss: its learning rate is too high. */
+export class SharedWeightsDivergedError extends NasError {}
+
 /** Errors that no retry can fix; activities and workflows treat them as final. */
 export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = [
   'InvalidConfigError',
@@ -43,4 +46,5 @@ export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = [
   'InvalidDatasetError',
   'NotFoundError',
   'BackendUnavailableError',
+  'SharedWeightsDivergedError',
 ];

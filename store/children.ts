@@ -124,14 +124,15 @@ export function describeKey(key: ChildKey): string {
 }
 
 /** Best child first: lowest perplexity for recurrent cells, else (CNNs, perplexity NULL) highest accuracy. */
-const BEST_FIRST = 'validation_perplexity ASC NULLS LAST, best_validation_accuracy DESC NULLS LAST, id';
+/** A weight-sharing search's retrained picks come before its shared-weight rewards: only they are from-scratch figures. */
+const BEST_FIRST = "(phase = 'retrain') DESC, validation_perplexity ASC NULLS LAST, best_validation_accuracy DESC NULLS LAST, id";
 
 export interface SearchProgressRow { childrenDone: number; bestAccuracy: number | null; bestChildId: number | null }
 
 export async function searchProgress(db: Db, searchId: string): Promise<SearchProgressRow> {
   const { rows } = await db.query<{ done: string; best: number | null; best_id: string | null }>(
-    `SELECT count(*) FILTER (WHERE status IN ('succeeded', 'failed')) AS done,
-            max(best_validation_accuracy) AS best,
+    `SELECT count(*) FILTER (WHERE status IN ('succeeded', 'failed') AND phase = 'search') AS done,
+            coalesce(max(best_validation_accuracy) FILTER (WHERE phase = 'retrain'), max(best_validation_accuracy)) AS best,
             (SELECT id FROM children c2 WHERE c2.search_id = $1 AND c2.status = 'succeeded'
               ORDER BY ${BEST_FIRST} LIMIT 1) AS best_id
      FROM children WHERE search_id = $1`,
@@ -156,6 +157,6 @@ export async function bestChildren(db: Db, searchId: string, top: number): Promi
  * cannot claim the same ones; outside, it is an estimate.
  */
 export async function sampledChildrenCount(db: Db | PoolClient, searchId: string): Promise<number> {
-  const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM children WHERE search_id = $1', [searchId]);
+  const { rows } = await db.query<{ n: string }>("SELECT count(*) AS n FROM children WHERE search_id = $1 AND phase = 'search'", [searchId]);
   return Number(rows[0]!.n);
 }

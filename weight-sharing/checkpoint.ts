@@ -41,7 +41,7 @@ export function takeCheckpoint(state: OmegaState): OmegaCheckpoint {
 
 /** A fresh ω with the checkpoint's weights and slots; its shape must be the one the search needs. */
 export function restoreCheckpoint(tf: Tf, checkpoint: OmegaCheckpoint, expected: SharedNetworkShape, optimizerConfig: OmegaOptimizerConfig): OmegaState {
-  if (JSON.stringify(checkpoint.shape) !== JSON.stringify(expected)) {
+  if (!sameShape(checkpoint.shape, expected)) {
     throw new InvalidConfigError(`the ω checkpoint at step ${checkpoint.step} has shape ${JSON.stringify(checkpoint.shape)}, but this search needs ${JSON.stringify(expected)}`);
   }
   const net = createSharedNetwork(tf, expected, 1);
@@ -62,4 +62,11 @@ export function restoreCheckpoint(tf: Tf, checkpoint: OmegaCheckpoint, expected:
   }
   if (byName.size > 0) throw new InvalidConfigError(`the ω checkpoint at step ${checkpoint.step} lacks ${[...byName.keys()].slice(0, 3).join(', ')}`);
   return { net, optimizer, step: checkpoint.step };
+}
+
+/** Field by field: a shape read back from jsonb has its keys in another order. */
+function sameShape(a: SharedNetworkShape, b: SharedNetworkShape): boolean {
+  return a.maxLayers === b.maxLayers && a.maxFilterHeight === b.maxFilterHeight && a.maxFilterWidth === b.maxFilterWidth
+    && a.maxFilters === b.maxFilters && a.numClasses === b.numClasses
+    && a.image.height === b.image.height && a.image.width === b.image.width && a.image.channels === b.image.channels;
 }

@@ -153,6 +153,18 @@ function padConcat(tf: Tf, inputs: Tensor4D[], shapes: SpatialShape[]): Tensor4D
   return tf.concat(padded, 3);
 }
 
+/** Trainable parameters of the from-scratch child `arch` (what child/cnn-builder.ts's countParams reports). */
+export function subgraphParamCount(arch: CnnArchitecture, imageChannels: number, numClasses: number): number {
+  let total = 0;
+  layerSources(arch).forEach((source, i) => {
+    const layer = arch.layers[i]!;
+    const channels = source.kind === 'image' ? imageChannels : source.layers.reduce((n, j) => n + arch.layers[j]!.filters, 0);
+    total += layer.filterHeight * layer.filterWidth * channels * layer.filters + 2 * layer.filters; // kernel, BN gamma and beta
+  });
+  const features = unconsumedLayers(arch).reduce((n, j) => n + arch.layers[j]!.filters, 0);
+  return total + features * numClasses + numClasses;
+}
+
 function checkShape(shape: SharedNetworkShape): void {
   const dims = [shape.maxLayers, shape.maxFilterHeight, shape.maxFilterWidth, shape.maxFilters, shape.image.height, shape.image.width, shape.image.channels];
   if (!dims.every((d) => Number.isInteger(d) && d > 0)) throw new InvalidArchitectureError(`shared network dimensions must be positive integers: ${dims.join(', ')}`);

@@ -9,6 +9,7 @@ import { parseSearchConfig } from '../config/parse';
 import type { SearchConfig, SearchConfigInput } from '../config/search-config';
 import { activities, type SearchActivities } from './activities';
 import { pauseSignal, type ReplicaReport, replicaReportSignal, resumeSignal, stopSignal } from './messages';
+import { type OmegaRoute, sharedIteration } from './weight-sharing';
 
 export interface NasReplicaInput {
   searchId: string;
@@ -55,6 +56,7 @@ export async function nasReplica(input: NasReplicaInput): Promise<NasReplicaResu
     }
   };
 
+  const omega: OmegaRoute = { taskQueue: null, lost: 0 };
   let iterationsThisRun = 0;
   let finished: NasReplicaResult['finished'] = 'stopped';
   try {
@@ -70,7 +72,9 @@ export async function nasReplica(input: NasReplicaInput): Promise<NasReplicaResu
           ...input, paused, resume: { iteration: report.iteration, bestAccuracy: report.bestAccuracy },
         });
       }
-      const trained = await runIteration(acts, config, input.searchId, input.replica, report);
+      const trained = config.mode === 'weightSharing'
+        ? await sharedIteration(acts, config, { searchId: input.searchId, replica: input.replica, iteration: report.iteration }, report, omega)
+        : await runIteration(acts, config, input.searchId, input.replica, report);
       if (trained === 0) {
         finished = 'budget';
         break;

@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
 import { loadTf } from '../../backend/tf';
-import { buildCnn } from '../../child/cnn-builder';
+import { buildCnn, countParams } from '../../child/cnn-builder';
 import { type CnnArchitecture, type CnnLayer, validateCnn } from '../../space/cnn';
 import { layerSources, unconsumedLayers } from '../../space/cnn-graph';
 import {
-  createSharedNetwork, disposeSharedNetwork, kernelName, kernelSlice, type SharedNetwork, sharedForward,
+  createSharedNetwork, disposeSharedNetwork, kernelName, kernelSlice, type SharedNetwork, sharedForward, subgraphParamCount,
 } from '../../weight-sharing/shared-network';
 
 const tf = loadTf('cpu');
@@ -78,6 +78,7 @@ describe('shared network ω', () => {
           return [probabilities.arraySync() as number[][], (model.apply(images, { training: true }) as Tensor).arraySync() as number[][]];
         });
         assert.equal(tf.memory().numTensors, before, 'the forward pass leaks no tensor');
+        assert.equal(subgraphParamCount(arch, IMAGE.channels, SHAPE.numClasses), countParams(model), 'the subgraph has the child\'s parameter count');
         shared.flat().forEach((p, k) => assert.ok(Math.abs(p - scratch.flat()[k]!) < 1e-5, `output ${k}: shared ${p} vs from scratch ${scratch.flat()[k]}`));
       } finally {
         model.dispose();
