@@ -117,8 +117,10 @@ export async function printBest(pool: Db, searchId: string, top: number, out: No
     const score = cell
       ? `perplexity ${formatPerplexity(c.validationPerplexity)}  next-word accuracy ${c.bestValidationAccuracy?.toFixed(4) ?? '-'}`
       : c.bestValidationAccuracy!.toFixed(4);
-    out.write(`  #${rank + 1} ${score}  iteration ${c.iteration} child ${c.childIndex}  `
-      + `${c.paramCount} params  ${describeArchitecture(c.architecture)}\n`);
+    // Weight sharing: only retrained picks carry from-scratch accuracies; the others were measured under ω.
+    const where = c.phase === 'retrain' ? `retrained from scratch (picked by ${c.pick === 'both' ? 'reward and likelihood' : c.pick === 'likely' ? 'likelihood' : 'reward'})`
+      : c.omegaStep !== null ? `shared weights at step ${c.omegaStep}, iteration ${c.iteration} child ${c.childIndex}` : `iteration ${c.iteration} child ${c.childIndex}`;
+    out.write(`  #${rank + 1} ${score}  ${where}  ${c.paramCount} params  ${describeArchitecture(c.architecture)}\n`);
   }
   out.write(`  architecture JSON of #1: ${JSON.stringify(best[0]!.architecture)}\n`);
 }

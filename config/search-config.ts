@@ -228,12 +228,15 @@ export const EvolutionConfig = z.object({
 export const WeightSharingConfig = z.object({
   stepsPerIteration: z.number().int().positive().default(50),
   batchSize: z.number().int().positive().default(64),
-  /** SGD with Nesterov momentum for ω (ENAS's macro search: 0.05 at most, L2 2.5e-4). */
+  /** ω's optimizer: SGD with Nesterov momentum (ENAS's macro search: 0.05 at most, L2 2.5e-4), or Adam. */
+  optimizer: z.enum(['sgd', 'adam']).default('sgd'),
   learningRate: z.number().positive().default(0.05),
   momentum: z.number().min(0).max(1).default(0.9),
   weightDecay: z.number().min(0).default(2.5e-4),
   /** Global-norm clip of each ω step's gradient; 0 disables. */
   gradientClip: z.number().min(0).default(5),
+  /** perShape: ω keeps a kernel per height × width (as ENAS, a weight per operation); centreSlice: one largest kernel whose centre smaller ones use (less memory, learns far worse: README). */
+  kernels: z.enum(['perShape', 'centreSlice']).default('perShape'),
   /** Validation images a child is rewarded on (the same ones for the m children of an iteration). */
   evalImages: z.number().int().positive().default(500),
   /** Reward = (shared-weight validation accuracy) ^ rewardExponent; ENAS used the accuracy itself. */

@@ -35,6 +35,10 @@ export interface ChildRow extends SampledChild {
   error: string | null;
   /** Recurrent cells only: the lowest validation perplexity over epochs (null for CNNs). */
   validationPerplexity: number | null;
+  /** Weight sharing: 'retrain' for a pick retrained from scratch, with why it was picked; the ω step a searched child was rewarded at. */
+  phase: 'search' | 'retrain';
+  pick: 'reward' | 'likely' | 'both' | null;
+  omegaStep: number | null;
 }
 
 export interface ChildResult {
@@ -50,12 +54,13 @@ export interface ChildResult {
 }
 
 const COLUMNS = `id, child_index, num_layers, architecture, tokens, log_prob, entropy, status, validation_accuracies,
-  best_validation_accuracy, reward, param_count, training_seconds, attempts, error, validation_perplexity`;
+  best_validation_accuracy, reward, param_count, training_seconds, attempts, error, validation_perplexity, phase, pick, omega_step`;
 
 interface Row {
   id: string; child_index: number; num_layers: number; architecture: unknown; tokens: number[]; log_prob: number; entropy: number;
   status: ChildStatus; validation_accuracies: number[] | null; best_validation_accuracy: number | null; reward: number | null;
   param_count: string | null; training_seconds: number | null; attempts: number; error: string | null; validation_perplexity: number | null;
+  phase: ChildRow['phase']; pick: ChildRow['pick']; omega_step: number | null;
 }
 
 function toChild(row: Row): ChildRow {
@@ -65,6 +70,7 @@ function toChild(row: Row): ChildRow {
     validationAccuracies: row.validation_accuracies, bestValidationAccuracy: row.best_validation_accuracy, reward: row.reward,
     paramCount: row.param_count === null ? null : Number(row.param_count), trainingSeconds: row.training_seconds,
     attempts: row.attempts, error: row.error, validationPerplexity: row.validation_perplexity,
+    phase: row.phase, pick: row.pick, omegaStep: row.omega_step,
   };
 }
 

@@ -38,14 +38,15 @@ interface Held { state: OmegaState; order: MinibatchOrder; train: SplitTensors; 
 /** ω at the step asked for, and the checkpoint step it was restored from in this call (null: it was in memory, or fresh). */
 interface Advanced { h: Held; restoredFrom: number | null }
 
-/** ω's shape for a search: the deepest child its budget reaches, the largest kernel and filter count of its space. */
+/** ω's shape for a search: the deepest child its budget reaches, the kernels and largest filter count of its space. */
 export function omegaShape(config: SearchConfig, data: Pick<ImageDataset, 'height' | 'width' | 'channels' | 'numClasses'>): SharedNetworkShape {
   if (config.space.kind !== 'cnn') throw new NotFoundError(`weight sharing covers the CNN space, not ${config.space.kind}`);
   return {
     maxLayers: depthAt(config, config.budget.maxChildren - 1),
-    maxFilterHeight: Math.max(...config.space.filterHeights),
-    maxFilterWidth: Math.max(...config.space.filterWidths),
+    filterHeights: [...config.space.filterHeights].sort((a, b) => a - b),
+    filterWidths: [...config.space.filterWidths].sort((a, b) => a - b),
     maxFilters: Math.max(...config.space.filters),
+    kernels: config.weightSharing.kernels,
     image: { height: data.height, width: data.width, channels: data.channels },
     numClasses: data.numClasses,
   };
@@ -70,7 +71,7 @@ export function createOmegaHolder(deps: OmegaHolderDeps) {
     const data = await deps.loadData(config);
     const shape = omegaShape(config, data);
     const ws = config.weightSharing;
-    const optimizer = { learningRate: ws.learningRate, momentum: ws.momentum, weightDecay: ws.weightDecay, gradientClip: ws.gradientClip };
+    const optimizer = { optimizer: ws.optimizer, learningRate: ws.learningRate, momentum: ws.momentum, weightDecay: ws.weightDecay, gradientClip: ws.gradientClip };
     const checkpoint = await deps.loadCheckpoint(searchId, target);
     if (!checkpoint && from > 0) throw new NotFoundError(`search ${searchId} has no ω checkpoint at or before step ${target}`);
     if (checkpoint && checkpoint.step < from) {

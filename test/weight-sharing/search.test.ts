@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, test } from 'node:test';
 import type { SearchConfigInput } from '../../config/search-config';
+import { bestChildren } from '../../store/children';
 import type { Db } from '../../store/db';
 import type { nasSearch } from '../../workflows';
 import { eventually } from '../support/eventually';
@@ -97,7 +98,10 @@ test('a weight-sharing search: children rewarded under ω with its step, ω chec
   assert.deepEqual((await updateRecords(db.pool, outcome.searchId)).map((u) => u.iteration), [0, 1, 2], 'one controller update per iteration');
 
   const { rows: best } = await db.pool.query<{ phase: string }>('SELECT phase FROM best_children WHERE search_id = $1 AND rank = 1', [outcome.searchId]);
-  assert.equal(best[0]?.phase, 'retrain', 'nas best / export read the from-scratch accuracy first');
+  assert.equal(best[0]?.phase, 'retrain', 'the best_children view ranks the from-scratch accuracy first');
+  const [first] = await bestChildren(db.pool, outcome.searchId, 1);
+  assert.equal(first?.phase, 'retrain', 'so do nas best and nas export');
+  assert.equal(outcome.bestAccuracy, Math.max(...retrained.map((r) => r.accuracies![0]!)), "the search's best is the best retrained accuracy");
   const kept = await checkpoints(db.pool, outcome.searchId);
   assert.equal(kept.at(-1)?.step, ITERATIONS * steps, 'the last checkpoint holds ω after the last iteration');
   assert.ok(kept.length <= 2, 'older checkpoints are pruned');

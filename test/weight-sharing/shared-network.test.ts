@@ -9,12 +9,13 @@ import { buildCnn, countParams } from '../../child/cnn-builder';
 import { type CnnArchitecture, type CnnLayer, validateCnn } from '../../space/cnn';
 import { layerSources, unconsumedLayers } from '../../space/cnn-graph';
 import {
-  createSharedNetwork, disposeSharedNetwork, kernelName, kernelSlice, type SharedNetwork, sharedForward, subgraphParamCount,
+  createSharedNetwork, disposeSharedNetwork, kernelSlice, type SharedNetwork, sharedForward, subgraphParamCount,
 } from '../../weight-sharing/shared-network';
 
 const tf = loadTf('cpu');
 const IMAGE = { height: 8, width: 8, channels: 2 };
-const SHAPE = { maxLayers: 5, maxFilterHeight: 5, maxFilterWidth: 5, maxFilters: 6, image: IMAGE, numClasses: 3 };
+const PER_SHAPE = { maxLayers: 5, filterHeights: [1, 3, 5], filterWidths: [1, 3, 5], maxFilters: 6, image: IMAGE, numClasses: 3, kernels: 'perShape' as const };
+const CENTRE = { ...PER_SHAPE, kernels: 'centreSlice' as const };
 
 const layer = (inputs: number[], filterHeight: number, filterWidth: number, filters: number, stride = 1): CnnLayer =>
   ({ filterHeight, filterWidth, filters, stride, inputs });
@@ -27,11 +28,11 @@ const ARCHITECTURES: Record<string, CnnArchitecture> = {
   strides: validateCnn({ kind: 'cnn', layers: [layer([], 3, 3, 4, 2), layer([], 3, 3, 3), layer([0, 1], 3, 1, 5, 2), layer([1], 5, 3, 2, 1), layer([0, 3], 3, 3, 4)] }),
 };
 
-/** The sources (0 = image, j + 1 = layer j) each layer of `arch` reads, and the layers feeding the head. */
-function used(arch: CnnArchitecture): Set<string> {
+/** The blocks (of each source: 0 = image, j + 1 = layer j) each layer of `arch` reads, and the layers feeding the head. */
+function used(net: SharedNetwork, arch: CnnArchitecture): Set<string> {
   const names = new Set<string>(['omega/head/bias']);
   layerSources(arch).forEach((source, i) => {
-    for (const s of source.kind === 'image' ? [0] : source.layers.map((j) => j + 1)) names.add(kernelName(i, s));
+    for (const s of source.kind === 'image' ? [0] : source.layers.map((j) => j + 1)) names.add(kernelSlice(net, arch, i, s).name);
     names.add(`omega/layer${i}/bn_gamma`);
     names.add(`omega/layer${i}/bn_beta`);
   });
@@ -41,11 +42,11 @@ function used(arch: CnnArchitecture): Set<string> {
 
 /** Copies the slices of ω that `arch` uses into the from-scratch child's weights. */
 function fromScratchWithSharedWeights(net: SharedNetwork, arch: CnnArchitecture) {
-  const model = buildCnn(tf, arch, IMAGE, SHAPE.numClasses, 7);
+  const model = buildCnn(tf, arch, IMAGE, PER_SHAPE.numClasses, 7);
   tf.tidy(() => {
     layerSources(arch).forEach((source, i) => {
       const sources = source.kind === 'image' ? [0] : source.layers.map((j) => j + 1);
-      const blocks = sources.map((s) => { const { begin, size } = kernelSlice(net, arch, i, s); return tf.slice(net.kernels[i]![s]!, begin, size); });
+      const blocks = sources.map((s) => { const { block, begin, size } = kernelSlice(net, arch, i, s); return tf.slice(block, begin, size); });
       model.getLayer(`layer${i}_conv`).setWeights([tf.concat(blocks, 2)]);
       const f = arch.layers[i]!.filters;
       const bn = model.getLayer(`layer${i}_bn`);
@@ -65,7 +66,7 @@ function randomizeNormalization(net: SharedNetwork): void {
 }
 
 describe('shared network ω', () => {
-  for (const [name, arch] of Object.entries(ARCHITECTURES)) {
+  for (const [name, arch, SHAPE] of Object.entries(ARCHITECTURES).flatMap(([n, a]) => [[`${n} (a block per kernel shape)`, a, PER_SHAPE], [`${n} (centre of one kernel)`, a, CENTRE]] as const)) {
     it(`${name}: the subgraph computes the from-scratch child with the same weights`, () => {
       const net = createSharedNetwork(tf, SHAPE, 3);
       randomizeNormalization(net);
@@ -89,7 +90,7 @@ describe('shared network ω', () => {
     it(`${name}: exactly the used blocks get a gradient, and only inside the used slice`, () => {
       const net = createSharedNetwork(tf, SHAPE, 4);
       try {
-        const expected = used(arch);
+        const expected = used(net, arch);
         tf.tidy(() => {
           const images = tf.randomUniform([3, IMAGE.height, IMAGE.width, IMAGE.channels], 0, 1, 'float32', 12) as Tensor4D; // [batch, h, w, c]
           const labels = tf.oneHot(tf.tensor1d([0, 1, 2], 'int32'), SHAPE.numClasses); // [batch, classes]
@@ -97,12 +98,12 @@ describe('shared network ω', () => {
           assert.deepEqual(new Set(Object.keys(grads).map((n) => n.slice(net.prefix.length))), expected);
           layerSources(arch).forEach((source, i) => {
             for (const s of source.kind === 'image' ? [0] : source.layers.map((j) => j + 1)) {
-              const grad = grads[net.prefix + kernelName(i, s)]!;
-              const { begin, size } = kernelSlice(net, arch, i, s);
+              const { name: block, begin, size } = kernelSlice(net, arch, i, s);
+              const grad = grads[net.prefix + block]!;
               const slice = tf.slice(grad, begin, size);
               const outside = tf.sub(grad, tf.pad(slice, begin.map((b, d) => [b, grad.shape[d]! - b - size[d]!] as [number, number])));
-              assert.ok(tf.max(tf.abs(slice)).dataSync()[0]! > 0, `${kernelName(i, s)}: the used slice has a gradient`);
-              assert.equal(tf.max(tf.abs(outside)).dataSync()[0], 0, `${kernelName(i, s)}: nothing outside the used slice has a gradient`);
+              assert.ok(tf.max(tf.abs(slice)).dataSync()[0]! > 0, `${block}: the used slice has a gradient`);
+              assert.equal(tf.max(tf.abs(outside)).dataSync()[0], 0, `${block}: nothing outside the used slice has a gradient`);
             }
             const f = arch.layers[i]!.filters;
             const gamma = grads[`${net.prefix}omega/layer${i}/bn_gamma`]!.dataSync();
@@ -116,12 +117,12 @@ describe('shared network ω', () => {
   }
 
   it('refuses a child deeper or wider than ω', () => {
-    const net = createSharedNetwork(tf, SHAPE, 5);
+    const net = createSharedNetwork(tf, PER_SHAPE, 5);
     try {
       const images = tf.zeros([1, IMAGE.height, IMAGE.width, IMAGE.channels]) as Tensor4D;
       const wide = validateCnn({ kind: 'cnn', layers: [layer([], 7, 3, 4)] });
       const deep = validateCnn({ kind: 'cnn', layers: Array.from({ length: 6 }, (_, i) => layer(i === 0 ? [] : [i - 1], 3, 3, 2)) });
-      assert.throws(() => sharedForward(tf, net, wide, images), /kernel 7x3 exceeds the shared 5x5/);
+      assert.throws(() => sharedForward(tf, net, wide, images), /kernel 7x3 is not one of the shared network's/);
       assert.throws(() => sharedForward(tf, net, deep, images), /6 layers; the shared network has 5/);
       images.dispose();
     } finally {
