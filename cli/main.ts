@@ -12,6 +12,7 @@ import { writeReportFiles } from '../report/write';
 import { createControllerWorker } from '../workers/controller-worker';
 import { createTrainingWorker } from '../workers/training-worker';
 import type { Db } from '../store/db';
+import { reconcileBeforeRead } from '../workers/closed-searches';
 import { connectClient, openDatabase } from '../workers/connect';
 import { loadTf } from '../backend/tf';
 import { parseArgs } from './args';
@@ -92,6 +93,7 @@ async function main(argv: string[]): Promise<number> {
     const pool = await openDatabase(runtime, 2);
     const client = await connectClient(runtime);
     try {
+      await reconcileBeforeRead(pool, client, [target], warn);
       const status = await searchStatus(client, pool, target);
       process.stdout.write(f.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
     } finally {
@@ -123,8 +125,13 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'search' && sub === 'list') {
     const f = parseFlags('search list', flags);
-    const client = await connectClient(loadRuntimeConfig());
-    for (const s of await listSearches(client, f.limit ?? 50)) {
+    const runtime = loadRuntimeConfig();
+    const client = await connectClient(runtime);
+    const searches = await listSearches(client, f.limit ?? 50);
+    // Rows of the listed searches that Temporal shows closed by terminate, cancel or timeout are closed in SQL too.
+    const closed = searches.filter((s) => ['TERMINATED', 'CANCELLED', 'TIMED_OUT', 'FAILED'].includes(s.status)).map((s) => s.id);
+    if (closed.length > 0) await withPool(runtime, (pool) => reconcileBeforeRead(pool, client, closed, warn)).catch((err: Error) => warn(err.message));
+    for (const s of searches) {
       // The search attribute holds accuracy; for a cell search that is next-word accuracy, said so.
       const best = `${s.space === 'rnnCell' ? 'best next-word accuracy' : 'best'} ${s.bestAccuracy?.toFixed(4) ?? '-'}`;
       process.stdout.write(`${s.id}\t${s.status}\t${s.space ?? '-'}\t${s.childrenDone ?? 0} children\t${best}\t${s.started.toISOString()}\n`);
@@ -144,7 +151,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'report' && sub) {
     const f = parseFlags('report', flags);
-    await withPool(loadRuntimeConfig(), async (pool) => {
+    const runtime = loadRuntimeConfig();
+    await withPool(runtime, async (pool) => {
+      await reconcileBeforeRead(pool, () => connectClient(runtime), [sub], warn);
       const files = writeReportFiles(f.out, await buildReport(pool, parseSearchId(sub), { top: f.top ?? 3 }));
       process.stdout.write(`report of ${sub} written to ${f.out}: ${files.map((file) => path.basename(file)).join(', ')}\n`);
     });
@@ -152,7 +161,11 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'best' && sub) {
     const f = parseFlags('best', flags);
-    await withPool(loadRuntimeConfig(), (pool) => printBest(pool, sub, f.top ?? 5, process.stdout));
+    const runtime = loadRuntimeConfig();
+    await withPool(runtime, async (pool) => {
+      await reconcileBeforeRead(pool, () => connectClient(runtime), [sub], warn);
+      await printBest(pool, sub, f.top ?? 5, process.stdout);
+    });
     return 0;
   }
   if (command === 'worker' && (sub === undefined || sub === 'controller' || sub === 'training')) {
@@ -183,6 +196,11 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   throw new InvalidConfigError(`unknown command "${args.positional.join(' ')}"; see nas --help`);
+}
+
+/** A note on stderr that does not fail the command. */
+function warn(message: string): void {
+  process.stderr.write(`nas: warning: ${message}\n`);
 }
 
 /** A small pool for one command's queries, ended whatever happens. */

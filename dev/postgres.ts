@@ -214,6 +214,7 @@ async function acceptsConnections(port: number, database: string): Promise<boole
 
 async function createDatabaseOnce(port: number): Promise<void> {
   const client = new Client({ ...credentials(port), database: 'postgres' });
+  client.on('error', () => undefined); // a server going away mid-create fails the query below; unheard, it would end the process
   try {
     await client.connect();
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
