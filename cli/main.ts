@@ -18,6 +18,7 @@ import { parseArgs } from './args';
 import { exportChild } from './export';
 import { parseFlags } from './flags';
 import { searchConfigFrom } from './config-input';
+import { checkDataPath } from './data-path';
 import { controlSearch, describeResult, followToEnd, formatStatus, listSearches, printBest, runSearch, searchStatus, setReplicas, startSearch } from './search';
 
 const USAGE: Record<string, string> = {
@@ -69,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
     const runtime = loadRuntimeConfig();
     // Validated before anything is started or written.
     const { input, config } = searchConfigFrom({ preset: f.preset, file: f.config, set: f.set, trainingTaskQueue: runtime.training.taskQueue });
+    checkDataPath(config);
     if (sub === 'run') {
       const result = await runSearch(runtime, { searchId: f.id, input, config, trainingWorkers: 'workers' in f ? f.workers : undefined }, process.stdout);
       process.stdout.write(describeResult(result));
