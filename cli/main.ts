@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { parseSearchId } from '../config/parse';
+import { PRESETS } from '../config/presets';
 import { loadRuntimeConfig, type RuntimeConfig } from '../config/runtime';
 import { stopDevServers, ensureDevServers } from '../dev';
 import { NasError, InvalidConfigError } from '../errors';
@@ -19,10 +20,11 @@ import { parseArgs } from './args';
 import { exportChild } from './export';
 import { parseFlags } from './flags';
 import { searchConfigFrom } from './config-input';
+import { checkDataPath } from './data-path';
 import { controlSearch, describeResult, followToEnd, formatStatus, listSearches, printBest, runSearch, searchStatus, setReplicas, startSearch } from './search';
 
 const USAGE: Record<string, string> = {
-  search: `  nas search run   [--preset digits|paper|nb201] [--config file.yaml] [--set key=value ...] [--id ID] [--workers N]
+  search: `  nas search run   [--preset ${Object.keys(PRESETS).join('|')}] [--config file.yaml] [--set key=value ...] [--id ID] [--workers N]
                    start servers and workers here, run a search, follow it, print the best architectures
   nas search start [--preset ...] [--config file.yaml] [--set key=value ...] [--id ID] [--follow]
                    start a search for workers that run elsewhere; prints its id, or with --follow
@@ -59,9 +61,11 @@ const BAD_INPUT = new Set(['InvalidConfigError', 'DatasetNotFoundError', 'Invali
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { booleans: ['help', 'json', 'follow'], repeatable: ['set'] });
   const [command, sub, target] = args.positional;
-  if (args.flags.help || !command) {
-    process.stdout.write(command && USAGE[command] ? `usage:\n${USAGE[command]}` : HELP);
-    return command ? 0 : 2;
+  // Asked for (`nas --help`, `nas help [command]`, `nas search --help`): exit 0. No command at all is a usage error: exit 2.
+  if (args.flags.help || !command || command === 'help') {
+    const topic = command === 'help' ? sub : command;
+    process.stdout.write(topic && USAGE[topic] ? `usage:\n${USAGE[topic]}` : HELP);
+    return args.flags.help || command === 'help' ? 0 : 2;
   }
   const flags = args.flags;
 
@@ -70,6 +74,7 @@ async function main(argv: string[]): Promise<number> {
     const runtime = loadRuntimeConfig();
     // Validated before anything is started or written.
     const { input, config } = searchConfigFrom({ preset: f.preset, file: f.config, set: f.set, trainingTaskQueue: runtime.training.taskQueue });
+    checkDataPath(config);
     if (sub === 'run') {
       const result = await runSearch(runtime, { searchId: f.id, input, config, trainingWorkers: 'workers' in f ? f.workers : undefined }, process.stdout);
       process.stdout.write(describeResult(result));

@@ -5,18 +5,29 @@ import type { ControllerActivities, TrainingActivities } from '../activities';
 import type { SearchConfig } from '../config/search-config';
 import { NON_RETRYABLE_ERROR_TYPES } from '../errors';
 
+/**
+ * Every activity's retry policy. Failures that cannot heal are our named errors and end at once;
+ * anything else (PostgreSQL or Temporal restarting, a worker killed mid-attempt) is retried with
+ * backoff 1, 2, 4, 8, 16, then every 30 s: 20 attempts span about 8 minutes of failures, well past
+ * a restart of a minute or two, and then the activity, its replica and the search fail. Time a task
+ * waits in its queue for a worker costs no attempt: a stopped worker fleet does not fail searches.
+ */
+export const ACTIVITY_RETRY: RetryPolicy = {
+  initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 20,
+  nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
+};
+
 export function activities(config: SearchConfig) {
-  const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] };
   const controller = proxyActivities<ControllerActivities>({
     startToCloseTimeout: `${config.timeouts.controllerStartToCloseMinutes}m`,
     heartbeatTimeout: `${config.timeouts.controllerHeartbeatSeconds}s`,
-    retry,
+    retry: ACTIVITY_RETRY,
   });
   const training = proxyActivities<TrainingActivities>({
     taskQueue: config.trainingTaskQueue,
     startToCloseTimeout: `${config.timeouts.childStartToCloseMinutes}m`,
     heartbeatTimeout: `${config.timeouts.childHeartbeatSeconds}s`,
-    retry: { ...retry, maximumAttempts: 20 },
+    retry: ACTIVITY_RETRY,
   });
   // Activity proxies are Proxy objects: they cannot be spread into one object.
   return { controller, training };
