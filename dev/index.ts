@@ -5,6 +5,7 @@ import { ensurePostgres, stopPostgres } from './postgres';
 import { ensureTemporal, stopTemporal } from './temporal';
 
 export { ensurePostgres, stopPostgres, postgresPaths, postgresUrl } from './postgres';
+export { passwordFile } from './postgres-password';
 export { ensureTemporal, stopTemporal, temporalPaths, NAS_SEARCH_ATTRIBUTES } from './temporal';
 
 export type DevServers = { databaseUrl: string; temporalAddress: string };

@@ -9,7 +9,7 @@ import { createPool, type Db } from '../store/db';
 import { migrate } from '../store/migrate';
 
 export function databaseUrl(runtime: RuntimeConfig): string {
-  return runtime.database.mode === 'external' ? runtime.database.url : postgresUrl(runtime.database.port);
+  return runtime.database.mode === 'external' ? runtime.database.url : postgresUrl(runtime.home, runtime.database.port);
 }
 
 /** A pool on which the migrations have run; fails fast with DatabaseUnavailableError. */
