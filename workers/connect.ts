@@ -1,13 +1,13 @@
 // Where a worker or the CLI finds Temporal and PostgreSQL, from the runtime config. CLI commands fail
 // fast with one clear error; workers wait at start (workers/wait.ts), up to connectWaitSeconds, for a
 // server that is still starting or restarting. Starts nothing (dev/ does, for the embedded default).
-import fs from 'node:fs';
 import { Connection, Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { Client as PgClient } from 'pg';
 import type { RuntimeConfig } from '../config/runtime';
 import { postgresUrl } from '../dev/postgres';
-import { DatabaseUnavailableError, InvalidConfigError, TemporalUnavailableError } from '../errors';
+import { temporalConnectionOptions } from '../config/temporal-connection';
+import { DatabaseUnavailableError, TemporalUnavailableError } from '../errors';
 import { createPool, type Db } from '../store/db';
 import { migrate } from '../store/migrate';
 import { waitFor } from './wait';
@@ -60,35 +60,6 @@ export async function openDatabaseWaiting(runtime: RuntimeConfig, max = 4, log: 
   }
   return openDatabase(runtime, max);
 }
-
-/** Address, TLS and API key for Connection.connect and NativeConnection.connect alike. */
-export function temporalConnectionOptions(runtime: RuntimeConfig): { address: string; tls?: TlsOptions | true; apiKey?: string } {
-  const { address, tls, apiKey } = runtime.temporal;
-  const read = (file: string | undefined, key: string) => {
-    if (file === undefined) return undefined;
-    try {
-      return fs.readFileSync(file);
-    } catch (err) {
-      throw new InvalidConfigError(`temporal.tls.${key} ${file} cannot be read: ${(err as Error).message}`);
-    }
-  };
-  const options: { address: string; tls?: TlsOptions | true; apiKey?: string } = { address };
-  if (tls) {
-    const ca = read(tls.serverRootCA, 'serverRootCA');
-    const crt = read(tls.clientCert, 'clientCert');
-    const key = read(tls.clientKey, 'clientKey');
-    options.tls = {
-      ...(tls.serverName ? { serverNameOverride: tls.serverName } : {}),
-      ...(ca ? { serverRootCACertificate: ca } : {}),
-      ...(crt && key ? { clientCertPair: { crt, key } } : {}),
-    };
-  } else if (apiKey) {
-    options.tls = true; // an API key is never sent in the clear
-  }
-  if (apiKey) options.apiKey = apiKey;
-  return options;
-}
-type TlsOptions = { serverNameOverride?: string; serverRootCACertificate?: Buffer; clientCertPair?: { crt: Buffer; key: Buffer } };
 
 export async function connectClient(runtime: RuntimeConfig): Promise<Client> {
   const options = temporalConnectionOptions(runtime);
