@@ -6,10 +6,10 @@ import { createControllerActivities } from '../activities';
 import { loadTf } from '../backend/tf';
 import type { RuntimeConfig } from '../config/runtime';
 import { startClosedSearchSweep } from './closed-searches';
-import { connectClient, connectWorker, openDatabase } from './connect';
+import { connectClient, connectWorker, openDatabaseWaiting } from './connect';
 
 export async function createControllerWorker(runtime: RuntimeConfig, identity?: string): Promise<{ worker: Worker; close: () => Promise<void> }> {
-  const pool = await openDatabase(runtime);
+  const pool = await openDatabaseWaiting(runtime);
   const connection = await connectWorker(runtime);
   // The controller is tiny (a 35-unit LSTM); it always runs on the CPU backend.
   const tf = loadTf('cpu');
