@@ -18,13 +18,14 @@ let client: Client;
 
 before(async () => {
   db = await createTestDatabase('start');
-  const { temporalAddress } = await testServers();
+  const { temporalAddress, namespace } = await testServers();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-start-'));
   // Own task queues: a developer's running workers never pick up what a failing check let through.
   const runtimeFile = path.join(dir, 'temporal.yaml');
   fs.writeFileSync(runtimeFile, `temporal:\n  taskQueues:\n    controller: ${uniqueId('start-ctl')}\n    training:\n      cpu: ${uniqueId('start-train')}\n      gpu: ${uniqueId('start-gpu')}\n`);
-  env = { ...process.env, DATABASE_URL: db.url, TEMPORAL_ADDRESS: temporalAddress, NAS_HOME: dir, NAS_RUNTIME_CONFIG: runtimeFile };
-  client = new Client({ connection: await Connection.connect({ address: temporalAddress }) });
+  // The CLI and this client look in the suite's namespace: a check that let a search through would show there.
+  env = { ...process.env, DATABASE_URL: db.url, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, NAS_HOME: dir, NAS_RUNTIME_CONFIG: runtimeFile };
+  client = new Client({ connection: await Connection.connect({ address: temporalAddress }), namespace });
 });
 after(async () => {
   await client?.connection.close();

@@ -59,7 +59,8 @@ async function temporalStatus(workflowId: string): Promise<string> {
 }
 
 async function ownClient(): Promise<Client> {
-  return new Client({ connection: await Connection.connect({ address: (await testServers()).temporalAddress }) });
+  const { temporalAddress, namespace } = await testServers();
+  return new Client({ connection: await Connection.connect({ address: temporalAddress }), namespace });
 }
 
 test("the controller worker's sweep closes a terminated search's row (and its replica) within seconds; a running search is left alone", async () => {
