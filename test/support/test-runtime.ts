@@ -30,6 +30,8 @@ export function testRuntime(env: NodeJS.ProcessEnv = process.env): RuntimeConfig
       uiPort: uiPort + TEST_PORT_OFFSET,
       namespace: TEST_NAMESPACE,
       expose: undefined,
+      // The CLI setup/temporal-cli.sh installed under the user's home: the test home has no tools of its own.
+      cli: user.temporal.cli ?? path.join(user.home, 'tools', 'temporal'),
     },
     database: { ...user.database, port: user.database.port + TEST_PORT_OFFSET, listen: undefined },
   };
