@@ -15,16 +15,22 @@ export function createPool(url: string, max = 4): Db {
 /** Runs `work` in one transaction on one client, released in `finally`; rolls back on any error. */
 export async function withTransaction<T>(pool: Db, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await connect(pool);
+  // pg emits 'error' on a checked-out client when its server goes away (kill -9, restart); unheard,
+  // it kills the process. The query in flight fails too, so work() throws; the client is then discarded.
+  let lost: Error | undefined;
+  const onError = (err: Error) => { lost = err; };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    if (!lost) await client.query('ROLLBACK').catch(() => undefined);
     throw mapDbError(err);
   } finally {
-    client.release();
+    client.off('error', onError);
+    client.release(lost);
   }
 }
 
