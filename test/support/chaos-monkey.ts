@@ -41,37 +41,44 @@ export interface KillPlan {
    * iteration whose children are done and whose update is not yet recorded (the controller's).
    */
   aim: 'training' | 'update' | 'anytime';
+  /** After an aimed wait found its moment: lands a kill aimed at an update inside it (gradient, shard pushes, record). */
+  aimDelayMs: number;
   downMs: number;
 }
 
 /**
- * `kills` kills, the four kinds in equal shares (a remainder goes to the first kinds), shuffled, at
- * progress points drawn in [0, totalProgress - 1) so the last one still finds work to disturb.
+ * `kills` kills in rounds of the four kinds, each round in a seeded order (so every kind is hit by
+ * the first four), at progress points drawn in [0, lastProgress] (finished children + updates).
  */
-export function killPlan(random: () => number, kills: number, totalProgress: number, timing: { maxDelayMs: number; minDownMs: number; maxDownMs: number }): KillPlan[] {
-  const victims = Array.from({ length: kills }, (_, i) => VICTIMS[i % VICTIMS.length]!);
-  for (let i = victims.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [victims[i], victims[j]] = [victims[j]!, victims[i]!];
+export function killPlan(random: () => number, kills: number, lastProgress: number, timing: { maxDelayMs: number; minDownMs: number; maxDownMs: number }): KillPlan[] {
+  const victims: Victim[] = [];
+  while (victims.length < kills) {
+    const round = [...VICTIMS];
+    for (let i = round.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [round[i], round[j]] = [round[j]!, round[i]!];
+    }
+    victims.push(...round.slice(0, kills - victims.length));
   }
-  const points = victims.map(() => Math.floor(random() * Math.max(1, totalProgress - 1))).sort((a, b) => a - b);
+  const points = victims.map(() => Math.floor(random() * (lastProgress + 1))).sort((a, b) => a - b);
   return victims.map((victim, i) => ({
     victim, atProgress: points[i]!, delayMs: Math.round(random() * timing.maxDelayMs),
     aim: victim === 'training' ? 'training' as const : random() < 0.5 ? 'update' as const : 'anytime' as const,
+    aimDelayMs: Math.round(random() * 400),
     downMs: Math.round(timing.minDownMs + random() * (timing.maxDownMs - timing.minDownMs)),
   }));
 }
 
-interface Progress { done: number; training: number; updating: number }
+interface Progress { done: number; training: number; updating: number; ended: boolean }
 
 export interface ChaosCluster {
   workers: () => WorkerProcess[];
   kills: Kill[];
   /**
-   * Runs the plan against `searchId`, whose finished children + updates end at `totalProgress`; rejects
-   * on a stall, a worker that died by itself, the deadline, or a search that ended before the last kill.
+   * Runs the plan against `searchId`; rejects on a stall, a worker that died by itself, the deadline,
+   * or a search that ended before `minKills` kills were made (after that, its end ends the plan).
    */
-  run: (plan: KillPlan[], searchId: string, options: { totalProgress: number; stallMs: number; deadline: number }) => Promise<void>;
+  run: (plan: KillPlan[], searchId: string, options: { minKills?: number; stallMs: number; deadline: number }) => Promise<void>;
   /** Throws, naming the worker and its log, if a worker died without being killed by us. */
   assertWorkersAlive: () => void;
   stop: () => Promise<void>;
@@ -119,15 +126,17 @@ export async function startChaosCluster(options: ChaosClusterOptions): Promise<C
   /** Finished children + updates, children training now, iterations awaiting their update; undefined while PostgreSQL is down. */
   const progress = async (searchId: string): Promise<Progress | undefined> => {
     try {
-      const { rows } = await pool.query<{ done: string; training: string; updating: string }>(
+      const { rows } = await pool.query<{ done: string; training: string; updating: string; status: string }>(
         `SELECT (SELECT count(*) FROM children WHERE search_id = $1 AND status IN ('succeeded', 'failed'))
               + (SELECT count(*) FROM updates WHERE search_id = $1) AS done,
                 (SELECT count(*) FROM children WHERE search_id = $1 AND status = 'training') AS training,
                 (SELECT count(*) FROM (SELECT replica, iteration FROM children WHERE search_id = $1 GROUP BY replica, iteration
                                        HAVING bool_and(status IN ('succeeded', 'failed'))) finished
-                  WHERE NOT EXISTS (SELECT 1 FROM updates u WHERE u.search_id = $1 AND u.replica = finished.replica AND u.iteration = finished.iteration)) AS updating`,
+                  WHERE NOT EXISTS (SELECT 1 FROM updates u WHERE u.search_id = $1 AND u.replica = finished.replica AND u.iteration = finished.iteration)) AS updating,
+                (SELECT status FROM searches WHERE id = $1) AS status`,
         [searchId]);
-      return { done: Number(rows[0]!.done), training: Number(rows[0]!.training), updating: Number(rows[0]!.updating) };
+      const r = rows[0]!;
+      return { done: Number(r.done), training: Number(r.training), updating: Number(r.updating), ended: ['completed', 'stopped', 'failed'].includes(r.status) };
     } catch {
       return undefined;
     }
@@ -171,15 +180,18 @@ export async function startChaosCluster(options: ChaosClusterOptions): Promise<C
 
   return {
     workers, kills, assertWorkersAlive,
-    run: async (plan, searchId, { totalProgress, stallMs, deadline }) => {
+    run: async (plan, searchId, { minKills = plan.length, stallMs, deadline }) => {
       let last = { done: -1, movedAt: Date.now() };
-      const wait = async (n: number, until: (p: Progress) => boolean, patienceMs = Infinity, pollMs = 200) => {
+      const wait = async (n: number, until: (p: Progress) => boolean, patienceMs = Infinity, pollMs = 200): Promise<Progress | 'finished' | undefined> => {
         const giveUp = Date.now() + patienceMs;
         for (;;) {
           assertWorkersAlive();
           const now = await progress(searchId);
           if (now && now.done > last.done) last = { done: now.done, movedAt: Date.now() };
-          if (now && now.done >= totalProgress) throw new Error(`the search finished before kill #${n} of ${plan.length}: give it more children`);
+          if (now?.ended) {
+            if (n > minKills) return 'finished';
+            throw new Error(`the search finished before kill #${n} of ${plan.length}: give it more children`);
+          }
           if (now && until(now)) return now;
           if (Date.now() > giveUp) return undefined;
           if (Date.now() - last.movedAt > stallMs) {
@@ -193,11 +205,16 @@ export async function startChaosCluster(options: ChaosClusterOptions): Promise<C
         const n = i + 1;
         // At its point of the run, and never twice at the same progress: the search must move between kills.
         const target = Math.max(step.atProgress, (kills.at(-1)?.progress ?? -1) + 1);
-        let now = (await wait(n, (p) => p.done >= target))!;
+        const reached = await wait(n, (p) => p.done >= target);
+        if (reached === 'finished') break;
+        let now = reached!;
         await sleep(step.delayMs);
         // Aimed at work in flight when some shows up within a few seconds; updates are short, so polled often.
-        if (step.aim === 'training') now = (await wait(n, (p) => p.training > 0, 5000)) ?? now;
-        if (step.aim === 'update') now = (await wait(n, (p) => p.updating > 0, 8000, 25)) ?? now;
+        const aimed = step.aim === 'anytime' ? undefined
+          : await wait(n, step.aim === 'training' ? (p) => p.training > 0 : (p) => p.updating > 0, step.aim === 'training' ? 5000 : 8000, step.aim === 'training' ? 200 : 25);
+        if (aimed === 'finished') break;
+        if (aimed) now = aimed;
+        if (aimed && step.aim === 'update') await sleep(step.aimDelayMs);
         if (step.aim === 'anytime') now = (await progress(searchId)) ?? now;
         const kill = await strike(step, n, searchId, now);
         kills.push(kill);

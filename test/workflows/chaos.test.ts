@@ -12,14 +12,14 @@ import type { nasSearch, NasSearchResult } from '../../workflows/nas-search';
 import { describe, killPlan, killsByKind, startChaosCluster, VICTIMS, type ChaosCluster } from '../support/chaos-monkey';
 import { assertBookkeeping } from '../support/distributed-checks';
 import { startPrivateServers, type PrivateServers } from '../support/private-servers';
-import { distributedAudit } from '../support/search-rows';
+import { distributedAudit, searchStatusRow } from '../support/search-rows';
 import { outcomeDifferences, outcomeLine, searchOutcome } from '../support/search-outcome';
 import { tinySearchConfig } from '../support/tiny-search';
 import { uniqueId } from '../support/servers';
 
 // Ports of this file only: its servers get killed, so nothing else may share them.
 const PORTS = { temporal: 7470, ui: 8470, postgres: 54470 };
-const ITERATIONS = 8;
+const ITERATIONS = 10;
 const M = 2;
 const SHARDS = 2;
 const KILLS_PER_KIND = 2;
@@ -77,16 +77,21 @@ test('a K=1 search under kill -9 of every kind of process decides bit for bit wh
   const expected = await searchOutcome(pool!, reference.searchId);
   log(`reference: ${outcomeLine(expected)}`);
 
-  // Progress = finished children + updates; the kills strike in its first two thirds, so the search outlasts them.
+  // Progress = finished children + updates. The kills are planned in its first half, but restarts take
+  // seconds and the search goes on meanwhile: on a slow day it may end during the second round of kills.
   const totalProgress = budget + ITERATIONS;
-  const plan = killPlan(mulberry32(CHAOS_SEED), KILLS_PER_KIND * VICTIMS.length, Math.floor((2 * totalProgress) / 3), { maxDelayMs: 1500, minDownMs: 200, maxDownMs: 1500 });
-  const chaos = await runSearch(uniqueId('chaos'), (searchId) => cluster!.run(plan, searchId, { totalProgress, stallMs: 90_000, deadline: Date.now() + 300_000 }));
+  const plan = killPlan(mulberry32(CHAOS_SEED), KILLS_PER_KIND * VICTIMS.length, Math.floor(totalProgress / 2), { maxDelayMs: 1500, minDownMs: 200, maxDownMs: 1500 });
+  const chaos = await runSearch(uniqueId('chaos'), (searchId) => cluster!.run(plan, searchId, {
+    minKills: VICTIMS.length, stallMs: 90_000, deadline: Date.now() + 300_000,
+  }));
   assert.equal(chaos.status, 'completed');
+  assert.equal(await searchStatusRow(pool!, chaos.searchId), 'completed');
   cluster!.assertWorkersAlive();
   const actual = await searchOutcome(pool!, chaos.searchId);
   log(`under chaos: ${outcomeLine(actual)}`);
 
-  assert.deepEqual(killsByKind(cluster!.kills), { training: KILLS_PER_KIND, controller: KILLS_PER_KIND, temporal: KILLS_PER_KIND, postgres: KILLS_PER_KIND });
+  const byKind = killsByKind(cluster!.kills);
+  for (const victim of VICTIMS) assert.ok(byKind[victim] >= 1, `${victim} was killed (${JSON.stringify(byKind)})`);
   const { rows } = await pool!.query<{ retried: string }>('SELECT count(*) FILTER (WHERE attempts > 1) AS retried FROM children WHERE search_id = $1', [chaos.searchId]);
   log(`${cluster!.kills.length} kills; ${rows[0]!.retried} children trained more than once:\n  ${cluster!.kills.map(describe).join('\n  ')}`);
   assert.ok(Number(rows[0]!.retried) >= 1, 'the training kills struck children mid-training (else this test proves little)');
