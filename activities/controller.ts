@@ -69,7 +69,9 @@ export function createControllerActivities({ pool, tf }: ControllerDeps) {
       const config = parseSearchConfig(input.config);
       const spec = controllerSpec(config);
       const initial = initialParameters(spec.layout, config.controller.initRange, mixSeed(config.seed, 0x5eed));
-      const { created } = await createSearch(pool, searchId, config, initial, config.distributed.shards, config.distributed.replicas);
+      // The workflow running the search, so a search closed by terminate can be found (workers/closed-searches.ts).
+      const workflowId = activityContext()?.info.workflowExecution?.workflowId;
+      const { created } = await createSearch(pool, searchId, config, initial, config.distributed.shards, config.distributed.replicas, workflowId);
       if (!created) await setSearchStatus(pool, searchId, 'running');
       return { created, parameterCount: spec.layout.size };
     },

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { parseSearchId } from '../config/parse';
+import { PRESETS } from '../config/presets';
 import { loadRuntimeConfig, type RuntimeConfig } from '../config/runtime';
 import { stopDevServers, ensureDevServers } from '../dev';
 import { NasError, InvalidConfigError } from '../errors';
@@ -13,16 +14,18 @@ import { createControllerWorker } from '../workers/controller-worker';
 import { createSharingWorker } from '../workers/sharing-worker';
 import { createTrainingWorker } from '../workers/training-worker';
 import type { Db } from '../store/db';
+import { reconcileBeforeRead } from '../workers/closed-searches';
 import { connectClient, openDatabase } from '../workers/connect';
 import { loadTf } from '../backend/tf';
 import { parseArgs } from './args';
 import { exportChild } from './export';
 import { parseFlags } from './flags';
 import { searchConfigFrom } from './config-input';
+import { checkDataPath } from './data-path';
 import { controlSearch, describeResult, followToEnd, formatStatus, listSearches, printBest, runSearch, searchStatus, setReplicas, startSearch } from './search';
 
 const USAGE: Record<string, string> = {
-  search: `  nas search run   [--preset digits|paper|nb201] [--config file.yaml] [--set key=value ...] [--id ID] [--workers N]
+  search: `  nas search run   [--preset ${Object.keys(PRESETS).join('|')}] [--config file.yaml] [--set key=value ...] [--id ID] [--workers N]
                    start servers and workers here, run a search, follow it, print the best architectures
   nas search start [--preset ...] [--config file.yaml] [--set key=value ...] [--id ID] [--follow]
                    start a search for workers that run elsewhere; prints its id, or with --follow
@@ -60,9 +63,11 @@ const BAD_INPUT = new Set(['InvalidConfigError', 'DatasetNotFoundError', 'Invali
 async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { booleans: ['help', 'json', 'follow'], repeatable: ['set'] });
   const [command, sub, target] = args.positional;
-  if (args.flags.help || !command) {
-    process.stdout.write(command && USAGE[command] ? `usage:\n${USAGE[command]}` : HELP);
-    return command ? 0 : 2;
+  // Asked for (`nas --help`, `nas help [command]`, `nas search --help`): exit 0. No command at all is a usage error: exit 2.
+  if (args.flags.help || !command || command === 'help') {
+    const topic = command === 'help' ? sub : command;
+    process.stdout.write(topic && USAGE[topic] ? `usage:\n${USAGE[topic]}` : HELP);
+    return args.flags.help || command === 'help' ? 0 : 2;
   }
   const flags = args.flags;
 
@@ -71,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
     const runtime = loadRuntimeConfig();
     // Validated before anything is started or written.
     const { input, config } = searchConfigFrom({ preset: f.preset, file: f.config, set: f.set, trainingTaskQueue: runtime.training.taskQueue, sharingTaskQueue: runtime.temporal.taskQueues.sharing });
+    checkDataPath(config);
     if (sub === 'run') {
       const result = await runSearch(runtime, { searchId: f.id, input, config, trainingWorkers: 'workers' in f ? f.workers : undefined }, process.stdout);
       process.stdout.write(describeResult(result));
@@ -94,6 +100,7 @@ async function main(argv: string[]): Promise<number> {
     const pool = await openDatabase(runtime, 2);
     const client = await connectClient(runtime);
     try {
+      await reconcileBeforeRead(pool, client, [target], warn);
       const status = await searchStatus(client, pool, target);
       process.stdout.write(f.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
     } finally {
@@ -125,8 +132,13 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'search' && sub === 'list') {
     const f = parseFlags('search list', flags);
-    const client = await connectClient(loadRuntimeConfig());
-    for (const s of await listSearches(client, f.limit ?? 50)) {
+    const runtime = loadRuntimeConfig();
+    const client = await connectClient(runtime);
+    const searches = await listSearches(client, f.limit ?? 50);
+    // Rows of the listed searches that Temporal shows closed by terminate, cancel or timeout are closed in SQL too.
+    const closed = searches.filter((s) => ['TERMINATED', 'CANCELLED', 'TIMED_OUT', 'FAILED'].includes(s.status)).map((s) => s.id);
+    if (closed.length > 0) await withPool(runtime, (pool) => reconcileBeforeRead(pool, client, closed, warn)).catch((err: Error) => warn(err.message));
+    for (const s of searches) {
       // The search attribute holds accuracy; for a cell search that is next-word accuracy, said so.
       const best = `${s.space === 'rnnCell' ? 'best next-word accuracy' : 'best'} ${s.bestAccuracy?.toFixed(4) ?? '-'}`;
       process.stdout.write(`${s.id}\t${s.status}\t${s.space ?? '-'}\t${s.childrenDone ?? 0} children\t${best}\t${s.started.toISOString()}\n`);
@@ -146,7 +158,9 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'report' && sub) {
     const f = parseFlags('report', flags);
-    await withPool(loadRuntimeConfig(), async (pool) => {
+    const runtime = loadRuntimeConfig();
+    await withPool(runtime, async (pool) => {
+      await reconcileBeforeRead(pool, () => connectClient(runtime), [sub], warn);
       const files = writeReportFiles(f.out, await buildReport(pool, parseSearchId(sub), { top: f.top ?? 3 }));
       process.stdout.write(`report of ${sub} written to ${f.out}: ${files.map((file) => path.basename(file)).join(', ')}\n`);
     });
@@ -154,7 +168,11 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'best' && sub) {
     const f = parseFlags('best', flags);
-    await withPool(loadRuntimeConfig(), (pool) => printBest(pool, sub, f.top ?? 5, process.stdout));
+    const runtime = loadRuntimeConfig();
+    await withPool(runtime, async (pool) => {
+      await reconcileBeforeRead(pool, () => connectClient(runtime), [sub], warn);
+      await printBest(pool, sub, f.top ?? 5, process.stdout);
+    });
     return 0;
   }
   if (command === 'worker' && (sub === undefined || sub === 'controller' || sub === 'training' || sub === 'sharing')) {
@@ -185,6 +203,11 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   throw new InvalidConfigError(`unknown command "${args.positional.join(' ')}"; see nas --help`);
+}
+
+/** A note on stderr that does not fail the command. */
+function warn(message: string): void {
+  process.stderr.write(`nas: warning: ${message}\n`);
 }
 
 /** A small pool for one command's queries, ended whatever happens. */

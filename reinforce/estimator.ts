@@ -6,6 +6,7 @@ import type { Tf } from '../backend/tf';
 import { controllerSteps } from '../space/search-space';
 import { stepWidth } from '../space/step';
 import { controllerPass, type ControllerSpec } from '../controller/controller';
+import { InvalidGradientError } from '../errors';
 
 export interface ScoredSample {
   readonly tokens: readonly number[];
@@ -32,6 +33,25 @@ function stepTensors(tf: Tf, spec: ControllerSpec, numLayers: number, samples: r
 }
 
 export function reinforceGradient(
+  tf: Tf, spec: ControllerSpec, params: Float32Array, numLayers: number,
+  samples: readonly ScoredSample[], entropyWeight: number,
+): ReinforceGradient {
+  const m = samples.length;
+  // A choice step, or an anchor with an earlier layer to attend to, is a decision; without one
+  // log P is a constant and tfjs cannot differentiate it (the config schema refuses such spaces).
+  if (!controllerSteps(spec.space, numLayers).some((step) => step.kind === 'choice' || step.layer > 0)) {
+    throw new InvalidGradientError(`a ${numLayers}-layer ${spec.space.kind} network has nothing for the controller to decide: no REINFORCE gradient`);
+  }
+  try {
+    return gradientOf(tf, spec, params, numLayers, samples, entropyWeight);
+  } catch (err) {
+    // Any other case of the same kind: tfjs finds no path from the parameters to the objective.
+    if (err instanceof Error && /Cannot compute gradient/.test(err.message)) throw new InvalidGradientError(`no REINFORCE gradient: ${err.message}`);
+    throw err;
+  }
+}
+
+function gradientOf(
   tf: Tf, spec: ControllerSpec, params: Float32Array, numLayers: number,
   samples: readonly ScoredSample[], entropyWeight: number,
 ): ReinforceGradient {

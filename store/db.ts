@@ -12,23 +12,40 @@ export function createPool(url: string, max = 4): Db {
   return pool;
 }
 
-/** Runs `work` in one transaction on one client, released in `finally`; rolls back on any error. */
+/**
+ * Runs `work` in one transaction on one client, released in `finally`; rolls back on any error.
+ * While we hold the client, pg-pool does not listen for its 'error' (it does only for idle clients),
+ * and pg emits one when the server goes away (restart, pg_terminate_backend): unheard, that event
+ * kills the process. We hear it, fail the transaction with the retryable DatabaseUnavailableError,
+ * and hand the broken client back with the error so the pool destroys it instead of reusing it.
+ */
 export async function withTransaction<T>(pool: Db, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await connect(pool);
+  const client = await checkout(pool);
+  let lost: Error | undefined;
+  const onError = (err: Error) => { lost ??= err; };
+  client.on('error', onError);
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw mapDbError(err);
+    // Once the connection is lost, later queries fail with "not queryable": the loss is the cause.
+    const mapped = mapDbError(lost ?? err);
+    if (lost || mapped instanceof DatabaseUnavailableError) broken = mapped as Error;
+    // A dead connection has no transaction left to roll back (the server aborted it).
+    else await client.query('ROLLBACK').catch(() => undefined);
+    throw mapped;
   } finally {
-    client.release();
+    // release(err) removes the client from the pool; the pool's own listener is back before the removal.
+    client.release(lost ?? broken);
+    client.removeListener('error', onError);
   }
 }
 
-export async function connect(pool: Db): Promise<PoolClient> {
+/** A client of the pool; only withTransaction holds one (it listens for the client's 'error'). */
+async function checkout(pool: Db): Promise<PoolClient> {
   try {
     return await pool.connect();
   } catch (err) {
@@ -47,7 +64,7 @@ export function mapDbError(err: unknown): unknown {
   if (code && CONNECTION_CODES.has(code)) {
     return new DatabaseUnavailableError(`PostgreSQL is unavailable (${code}): ${(err as Error).message}`);
   }
-  if (err instanceof Error && /Connection terminated|timeout exceeded when trying to connect/i.test(err.message)) {
+  if (err instanceof Error && /Connection terminated|not queryable|timeout exceeded when trying to connect/i.test(err.message)) {
     return new DatabaseUnavailableError(`PostgreSQL is unavailable: ${err.message}`);
   }
   return err;

@@ -70,13 +70,15 @@ export async function pushShardGradient(pool: Db, push: ShardPush, adam: AdamOpt
     // row) commits synchronously after every push, and its flush carries all earlier WAL with it. A
     // crash before that loses only pushes the activity's retry makes again (found missing here).
     await client.query('SET LOCAL synchronous_commit = off');
-    const done = await findShardPush(client, push);
-    if (done) return done;
     const { rows } = await client.query<ShardRow & { accumulated: Buffer | null; accumulated_count: number }>(
       `SELECT shard, start_index, size, version, params, adam_m, adam_v, adam_step, accumulated, accumulated_count
        FROM parameter_shards WHERE search_id = $1 AND shard = $2 FOR UPDATE`,
       [push.searchId, push.shard],
     );
+    // Looked up under the shard's lock: a concurrent attempt of the same push that held it has
+    // committed by now, and its row is seen here (read committed), so the slice is not added twice.
+    const done = await findShardPush(client, push);
+    if (done) return done;
     const row = rows[0];
     if (!row) throw new NotFoundError(`search "${push.searchId}" has no parameter shard ${push.shard}`);
     if (push.gradient.length !== row.size) throw new Error(`a gradient slice of ${push.gradient.length} values does not fit shard ${push.shard} (${row.size})`);

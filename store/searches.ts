@@ -7,7 +7,11 @@ import { InvalidConfigError, NotFoundError } from '../errors';
 import { emptySlots } from '../reinforce/adam';
 import { type Db, toBytes, withTransaction } from './db';
 
-export type SearchStatus = 'running' | 'paused' | 'stopped' | 'completed' | 'failed';
+export type SearchStatus = 'running' | 'paused' | 'stopped' | 'completed' | 'failed' | ClosedStatus;
+/** Statuses set from outside the workflow, when it closed without running code (migration 007). */
+export type ClosedStatus = 'terminated' | 'canceled' | 'timed_out';
+
+const FINISHED: ReadonlySet<SearchStatus> = new Set(['completed', 'stopped', 'failed', 'terminated', 'canceled', 'timed_out']);
 
 export interface SearchRow {
   id: string;
@@ -29,12 +33,13 @@ export function shardRanges(size: number, shards: number): { start: number; size
 /**
  * Creates the search if it does not exist (idempotent). An existing search with another config is
  * an error rather than a silent reuse, so a typo'd id cannot continue someone else's search.
+ * `workflowId` is the workflow that runs it now (recorded again when the search is started again).
  */
-export async function createSearch(pool: Db, id: string, config: SearchConfig, initial: Float32Array, shards: number, replicas: number): Promise<{ created: boolean }> {
+export async function createSearch(pool: Db, id: string, config: SearchConfig, initial: Float32Array, shards: number, replicas: number, workflowId?: string): Promise<{ created: boolean }> {
   return withTransaction(pool, async (client) => {
     const inserted = await client.query(
-      `INSERT INTO searches (id, space_kind, config) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`,
-      [id, config.space.kind, JSON.stringify(config)],
+      `INSERT INTO searches (id, space_kind, config, workflow_id) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING`,
+      [id, config.space.kind, JSON.stringify(config), workflowId ?? null],
     );
     if (inserted.rowCount === 0) {
       // Compared after parsing both: a search stored before a config section with defaults was
@@ -42,6 +47,7 @@ export async function createSearch(pool: Db, id: string, config: SearchConfig, i
       const { rows } = await client.query<{ config: unknown }>('SELECT config FROM searches WHERE id = $1', [id]);
       const stored = (() => { try { return parseSearchConfig(rows[0]?.config); } catch { return undefined; } })();
       if (!stored || canonical(stored) !== canonical(config)) throw new InvalidConfigError(`search "${id}" already exists with a different config; choose another search id`);
+      if (workflowId) await client.query('UPDATE searches SET workflow_id = $2 WHERE id = $1', [id, workflowId]);
       return { created: false };
     }
     await insertShards(client, id, initial, shards);
@@ -77,7 +83,7 @@ export async function getSearch(pool: Db, id: string): Promise<SearchRow> {
 }
 
 export async function setSearchStatus(pool: Db, id: string, status: SearchStatus): Promise<void> {
-  const finished = status === 'completed' || status === 'stopped' || status === 'failed';
+  const finished = FINISHED.has(status);
   await pool.query(
     `UPDATE searches SET status = $2, updated_at = now(), finished_at = CASE WHEN $3 THEN now() ELSE NULL END WHERE id = $1`,
     [id, status, finished],

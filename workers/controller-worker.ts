@@ -1,13 +1,15 @@
 // The controller worker: hosts the nasSearch workflow and the controller activities (sample,
-// update) on the controller task queue. Child training never runs here (training-worker.ts).
-import { Worker } from '@temporalio/worker';
+// update) on the controller task queue, and sweeps for searches whose workflow was closed from outside
+// (workers/closed-searches.ts). Child training never runs here (training-worker.ts).
+import { Runtime, Worker } from '@temporalio/worker';
 import { createControllerActivities } from '../activities';
 import { loadTf } from '../backend/tf';
 import type { RuntimeConfig } from '../config/runtime';
-import { connectWorker, openDatabase } from './connect';
+import { startClosedSearchSweep } from './closed-searches';
+import { connectClient, connectWorker, openDatabaseWaiting } from './connect';
 
 export async function createControllerWorker(runtime: RuntimeConfig, identity?: string): Promise<{ worker: Worker; close: () => Promise<void> }> {
-  const pool = await openDatabase(runtime);
+  const pool = await openDatabaseWaiting(runtime);
   const connection = await connectWorker(runtime);
   // The controller is tiny (a 35-unit LSTM); it always runs on the CPU backend.
   const tf = loadTf('cpu');
@@ -21,5 +23,8 @@ export async function createControllerWorker(runtime: RuntimeConfig, identity?: 
     maxConcurrentActivityTaskExecutions: 2,
     ...(identity ? { identity } : {}),
   });
-  return { worker, close: async () => { await connection.close(); await pool.end(); } };
+  // A terminated search runs no code to close its row: this worker's sweep does, every 30 s.
+  const logger = Runtime.instance().logger;
+  const sweep = startClosedSearchSweep(pool, () => connectClient(runtime), { log: { info: (m) => logger.info(m), warn: (m) => logger.warn(m) } });
+  return { worker, close: async () => { await sweep.stop(); await connection.close(); await pool.end(); } };
 }

@@ -10,11 +10,11 @@ import { loadTextCorpus } from '../data/text-load';
 import { loadCache } from '../data/load-cache';
 import { loadNb201Table, type Nb201Table } from '../data/nb201-table';
 import type { Nb201Architecture } from '../space/nb201';
-import { connectWorker, openDatabase } from './connect';
+import { connectWorker, openDatabaseWaiting } from './connect';
 
 export async function createTrainingWorker(runtime: RuntimeConfig, options: { taskQueue?: string } = {}): Promise<{ worker: Worker; close: () => Promise<void> }> {
   const tf = loadTf(runtime.training.backend);
-  const pool = await openDatabase(runtime);
+  const pool = await openDatabaseWaiting(runtime);
   const connection = await connectWorker(runtime);
   const taskQueue = options.taskQueue ?? runtime.training.taskQueue;
   const workerIdentity = `${os.hostname()}:${process.pid}:${taskQueue}`;

@@ -10,6 +10,7 @@ import type { SearchSummary } from '../activities';
 import { parseSearchConfig, parseSearchId } from '../config/parse';
 import type { SearchConfig, SearchConfigInput } from '../config/search-config';
 import { activities, type SearchActivities } from './activities';
+import { checkWorkflowInput, NasSearchInputSchema, parsedOrFail } from './input';
 import {
   pauseSignal, progressQuery, type ReplicaReport, replicaReportSignal, resumeSignal, setReplicasUpdate, stopSignal, type SearchProgress,
 } from './messages';
@@ -60,11 +61,8 @@ export interface NasSearchResult extends SearchSummary {
 const ITERATIONS_PER_RUN = 100;
 
 function parseInput(input: NasSearchInput): { searchId: string; config: SearchConfig } {
-  try {
-    return { searchId: parseSearchId(input.searchId ?? workflowInfo().workflowId), config: parseSearchConfig(input.config) };
-  } catch (err) {
-    throw ApplicationFailure.nonRetryable((err as Error).message, 'InvalidConfigError');
-  }
+  checkWorkflowInput('nasSearch', NasSearchInputSchema, input);
+  return parsedOrFail(() => ({ searchId: parseSearchId(input.searchId ?? workflowInfo().workflowId), config: parseSearchConfig(input.config) }));
 }
 
 export async function nasSearch(input: NasSearchInput): Promise<NasSearchResult> {

@@ -8,6 +8,7 @@ import {
 import { parseSearchConfig } from '../config/parse';
 import type { SearchConfig, SearchConfigInput } from '../config/search-config';
 import { activities, type SearchActivities } from './activities';
+import { checkWorkflowInput, NasReplicaInputSchema, parsedOrFail } from './input';
 import { pauseSignal, type ReplicaReport, replicaReportSignal, resumeSignal, stopSignal } from './messages';
 import { type OmegaRoute, sharedIteration } from './weight-sharing';
 
@@ -33,7 +34,8 @@ export interface NasReplicaResult {
 const ITERATIONS_PER_RUN = 100;
 
 export async function nasReplica(input: NasReplicaInput): Promise<NasReplicaResult> {
-  const config = parseSearchConfig(input.config);
+  checkWorkflowInput('nasReplica', NasReplicaInputSchema, input);
+  const config = parsedOrFail(() => parseSearchConfig(input.config));
   const acts = activities(config);
   let paused = input.paused;
   let stopRequested = false;

@@ -17,12 +17,12 @@ let env: NodeJS.ProcessEnv;
 
 before(async () => {
   db = await createTestDatabase('cli');
-  const { temporalAddress } = await testServers();
+  const { temporalAddress, namespace } = await testServers();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-cli-'));
   // Own task queues, so a developer's running workers never pick up this test's work.
   const runtimeFile = path.join(dir, 'temporal.yaml');
   fs.writeFileSync(runtimeFile, `temporal:\n  taskQueues:\n    controller: ${uniqueId('cli-ctl')}\n    training:\n      cpu: ${uniqueId('cli-train')}\n      gpu: ${uniqueId('cli-gpu')}\n`);
-  env = { ...process.env, DATABASE_URL: db.url, TEMPORAL_ADDRESS: temporalAddress, NAS_HOME: dir, NAS_RUNTIME_CONFIG: runtimeFile };
+  env = { ...process.env, DATABASE_URL: db.url, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, NAS_HOME: dir, NAS_RUNTIME_CONFIG: runtimeFile };
 });
 after(async () => {
   await db?.drop();
@@ -81,7 +81,7 @@ test('search start, list, pause, stop: the messages reach the workflow; unknown 
   const started = nas(['search', 'start', '--id', id]);
   assert.equal(started.code, 0, started.err);
   assert.equal(started.out.trim(), id);
-  const client = new Client({ connection: await Connection.connect({ address: (await testServers()).temporalAddress }) });
+  const client = new Client({ connection: await Connection.connect({ address: (await testServers()).temporalAddress }), namespace: env.TEMPORAL_NAMESPACE! });
   try {
     const again = nas(['search', 'start', '--id', id]);
     assert.match(again.out, new RegExp(`${id} \\(already running\\)`));

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import os from 'node:os';
 import { test } from 'node:test';
-import { checkDataPath } from '../../cli/search';
+import { checkDataPath } from '../../cli/data-path';
 import { parseSearchConfig } from '../../config/parse';
 import { PRESETS } from '../../config/presets';
 import { MOBY_DICK_LEGACY_PATH, type TextDataConfig } from '../../config/search-config';

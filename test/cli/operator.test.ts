@@ -24,12 +24,12 @@ const workers: ChildProcess[] = [];
 
 before(async () => {
   db = await createTestDatabase('ops');
-  const { temporalAddress } = await testServers();
+  const { temporalAddress, namespace } = await testServers();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-ops-'));
   queues = { controller: uniqueId('ops-ctl'), training: uniqueId('ops-train') };
   const runtimeFile = path.join(dir, 'temporal.yaml');
   fs.writeFileSync(runtimeFile, `temporal:\n  taskQueues:\n    controller: ${queues.controller}\n    training:\n      cpu: ${queues.training}\n      gpu: ${uniqueId('ops-gpu')}\n`);
-  env = { ...process.env, DATABASE_URL: db.url, TEMPORAL_ADDRESS: temporalAddress, NAS_HOME: dir, NAS_RUNTIME_CONFIG: runtimeFile };
+  env = { ...process.env, DATABASE_URL: db.url, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, NAS_HOME: dir, NAS_RUNTIME_CONFIG: runtimeFile };
 });
 after(async () => {
   for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGTERM');
@@ -143,7 +143,7 @@ test('workers by --queue serve a search started with --config --follow; status, 
   const started = nas(['search', 'start', '--config', configFile, '--id', id]);
   assert.equal(started.code, 0, started.err);
   assert.equal(started.out, `${id}\n`);
-  const client = new Client({ connection: await Connection.connect({ address: env.TEMPORAL_ADDRESS! }) });
+  const client = new Client({ connection: await Connection.connect({ address: env.TEMPORAL_ADDRESS! }), namespace: env.TEMPORAL_NAMESPACE! });
   t.after(() => client.connection.close());
   const handle = client.workflow.getHandle(id);
   await eventually(async () => (await handle.query(progressQuery).catch(() => undefined))?.childrenDone! >= 2, 120_000, 'the first iteration');
@@ -164,7 +164,7 @@ test('workers by --queue serve a search started with --config --follow; status, 
   // A paused search says so in NasStatus (the replicas parked), so the UI can filter paused searches.
   const query = `NasStatus = 'paused' AND NasSpace = 'cnn' AND WorkflowId = '${id}'`;
   const list = (q: string): { execution: { workflowId: string } }[] => {
-    const text = execFileSync(temporalCli(), ['workflow', 'list', '--address', env.TEMPORAL_ADDRESS!, '--query', q, '--output', 'json'], { encoding: 'utf8' }).trim();
+    const text = execFileSync(temporalCli(), ['workflow', 'list', '--address', env.TEMPORAL_ADDRESS!, '--namespace', env.TEMPORAL_NAMESPACE!, '--query', q, '--output', 'json'], { encoding: 'utf8' }).trim();
     const parsed: unknown = text ? JSON.parse(text) : [];
     return (Array.isArray(parsed) ? parsed : [parsed]) as { execution: { workflowId: string } }[];
   };
@@ -176,7 +176,7 @@ test('workers by --queue serve a search started with --config --follow; status, 
   const { runtime, temporalAddress } = await testServers();
   const uiPort = temporalAddress === runtime.temporal.address ? runtime.temporal.uiPort : undefined;
   const ui = uiPort === undefined ? undefined
-    : await fetch(`http://127.0.0.1:${uiPort}/api/v1/namespaces/default/workflows?query=${encodeURIComponent(query)}`).catch(() => undefined);
+    : await fetch(`http://127.0.0.1:${uiPort}/api/v1/namespaces/${env.TEMPORAL_NAMESPACE!}/workflows?query=${encodeURIComponent(query)}`).catch(() => undefined);
   if (ui?.ok) {
     const body = await ui.json() as { executions?: { execution: { workflowId: string } }[] };
     assert.deepEqual(body.executions?.map((e) => e.execution.workflowId), [id]);

@@ -80,3 +80,24 @@ test('rnnCell cross-checks name the key', () => {
     assert.throws(() => parseSearchConfig(input), (e: Error) => e instanceof InvalidConfigError && message.test(e.message), JSON.stringify(input));
   }
 });
+
+test('a CNN space with nothing for the controller to decide is refused, naming its keys', () => {
+  const oneChoice = { kind: 'cnn', filterHeights: [3], filterWidths: [3], filters: [8], strides: [1] };
+  for (const input of [
+    { space: { ...oneChoice, skips: false } },
+    // Skips decide from the second layer on: a search that starts at one layer has a first iteration with nothing.
+    { space: { ...oneChoice, skips: true }, schedule: { startLayers: 1, maxLayers: 3 } },
+  ]) {
+    assert.throws(() => parseSearchConfig(input), (e: Error) => e.name === 'InvalidConfigError'
+      && /nothing for the controller to decide/.test(e.message)
+      && /space\.filterHeights, space\.filterWidths, space\.filters, space\.strides/.test(e.message)
+      && /space\.skips/.test(e.message), JSON.stringify(input));
+  }
+  // One decision is enough: a second choice anywhere, or anchors from two layers on.
+  parseSearchConfig({ space: { ...oneChoice, filters: [8, 16], skips: false } });
+  parseSearchConfig({ space: { ...oneChoice, strides: [1, 2], skips: false } });
+  parseSearchConfig({ space: { ...oneChoice, skips: true }, schedule: { startLayers: 2, maxLayers: 3 } });
+  // The other spaces always decide: 5 operations per nb201 edge; an rnnCell's cell indices among 2·base − 1 nodes.
+  parseSearchConfig({ space: { kind: 'nb201' }, data: { source: 'nb201Table', path: 't.csv' } });
+  parseSearchConfig({ space: { kind: 'rnnCell', base: 2, combinations: ['add'], activations: ['tanh'] } });
+});

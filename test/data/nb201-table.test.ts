@@ -108,3 +108,8 @@ test('createNb201Table rejects a repeated index', () => {
   const other = { ...row, arch: fromCellString(CELL_A), cell: CELL_A };
   assert.throws(() => createNb201Table([row, other], 'mem'), /index 0 appears twice/);
 });
+
+test('a folder given as the table is a DatasetNotFoundError naming it, not a bare EISDIR retried', async () => {
+  const folder = await tempFolder();
+  await assert.rejects(loadNb201Table(folder), (err: Error) => err.name === 'DatasetNotFoundError' && err.message.includes(folder) && /is a folder/.test(err.message));
+});

@@ -1,7 +1,8 @@
-// Tests for dev/postgres.ts against the real embedded PostgreSQL in a temporary NAS_HOME (port 54401):
-// start, reuse, survive kill -9 with data kept, stop. No mocks; not a test of our SQL (see store/).
+// Tests for dev/postgres.ts against the real embedded PostgreSQL in a temporary NAS_HOME (port 54434):
+// start, reuse, survive kill -9 with data kept, stop, and the generated password once it listens beyond
+// loopback (port 54437). No mocks; not a test of our SQL (see store/).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -10,10 +11,11 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Client } from 'pg';
 import { loadRuntimeConfig, RuntimeConfig } from '../../config/runtime';
-import { ensurePostgres, postgresPaths, runningServer, stopPostgres } from '../../dev/postgres';
+import { ensurePostgres, postgresPaths, postgresUrl, runningServer, stopPostgres } from '../../dev/postgres';
+import { passwordFile } from '../../dev/postgres-password';
 import { DatabaseUnavailableError } from '../../errors';
 
-const PORT = 54401;
+const PORT = 54434;
 let home: string;
 let runtime: RuntimeConfig;
 
@@ -98,10 +100,10 @@ test('a postmaster.pid naming a live process that is not postgres (pid reused) i
 });
 
 test('a port taken by another program fails soon, quoting the server log', async () => {
-  const blocker = net.createServer().listen(PORT + 1, '127.0.0.1');
+  const blocker = net.createServer().listen(PORT + 1, '127.0.0.1'); // 54435
   await once(blocker, 'listening');
   const taken = loadRuntimeConfig({ NAS_HOME: home }, path.join(home, 'temporal.yaml'));
-  const other = { ...taken, home: path.join(home, 'other'), database: { mode: 'embedded' as const, port: PORT + 1 } };
+  const other = { ...taken, home: path.join(home, 'other'), database: { mode: 'embedded' as const, port: PORT + 1, connectWaitSeconds: 0 } };
   try {
     await assert.rejects(ensurePostgres(other), (err: unknown) =>
       err instanceof DatabaseUnavailableError && /could not bind|Address already in use/.test(err.message));
@@ -125,5 +127,53 @@ test('as root, a NAS_HOME the postgres user cannot enter is named in the error',
       err instanceof DatabaseUnavailableError && err.message.includes(closed));
   } finally {
     fs.rmSync(closed, { recursive: true, force: true });
+  }
+});
+
+/** This host's first non-loopback IPv4 address: "another host" can reach the server there. */
+const hostAddress = Object.values(os.networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+
+test('beyond loopback: a generated 0600 password replaces nas/nas (existing data folder migrated), printed with the URL', { skip: hostAddress ? undefined : 'no non-loopback IPv4 address' }, async () => {
+  const remoteHome = path.join(home, 'remote');
+  fs.mkdirSync(remoteHome);
+  const loopbackYaml = path.join(home, 'remote-loopback.yaml');
+  const remoteYaml = path.join(home, 'remote-listen.yaml');
+  fs.writeFileSync(loopbackYaml, 'postgres:\n  port: 54437\n');
+  fs.writeFileSync(remoteYaml, `postgres:\n  port: 54437\n  listen: 127.0.0.1,${hostAddress}\n`);
+  const loopback = loadRuntimeConfig({ NAS_HOME: remoteHome }, loopbackYaml);
+  const remote = loadRuntimeConfig({ NAS_HOME: remoteHome }, remoteYaml);
+  try {
+    // A data folder made by a loopback-only start has the development password, as before.
+    assert.equal(await ensurePostgres(loopback), 'postgres://nas:nas@127.0.0.1:54437/nas');
+    assert.equal(fs.existsSync(passwordFile(remoteHome)), false);
+    await stopPostgres(loopback);
+
+    // Its first start beyond loopback (another process, whose stderr the operator reads).
+    const script = `require(${JSON.stringify(require.resolve('../../dev/postgres'))}).ensurePostgres(
+      require(${JSON.stringify(require.resolve('../../config/runtime'))}).loadRuntimeConfig(process.env, process.argv[1])).then((url) => console.log(url))`;
+    const r = spawnSync(process.execPath, ['-e', script, remoteYaml], { env: { ...process.env, NAS_HOME: remoteHome, DATABASE_URL: '' }, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const password = fs.readFileSync(passwordFile(remoteHome), 'utf8').trim();
+    assert.ok(password.length >= 32 && password !== 'nas');
+    assert.equal(fs.statSync(passwordFile(remoteHome)).mode & 0o777, 0o600);
+    assert.equal(r.stdout.trim(), `postgres://nas:${password}@127.0.0.1:54437/nas`);
+    assert.ok(r.stderr.includes(passwordFile(remoteHome)), r.stderr);
+    assert.ok(r.stderr.includes(`DATABASE_URL=postgres://nas:${password}@${hostAddress}:54437/nas`), r.stderr);
+
+    // From the host's address: the generated password gets in, the old one does not (nor on loopback).
+    assert.deepEqual(await query(`postgres://nas:${password}@${hostAddress}:54437/nas`, 'SELECT 1 AS one'), [{ one: 1 }]);
+    for (const host of [hostAddress, '127.0.0.1']) {
+      await assert.rejects(query(`postgres://nas:nas@${host}:54437/nas`, 'SELECT 1'), /password authentication failed/);
+    }
+
+    // Back to loopback only: the stored password stays the one used.
+    await stopPostgres(remote);
+    const url = await ensurePostgres(loopback);
+    assert.equal(url, postgresUrl(remoteHome, 54437));
+    assert.ok(url.includes(password));
+    assert.deepEqual(await query(url, 'SELECT 2 AS two'), [{ two: 2 }]);
+    await assert.rejects(query(`postgres://nas:nas@${hostAddress}:54437/nas`, 'SELECT 1'), /ECONNREFUSED/);
+  } finally {
+    await stopPostgres(loopback);
   }
 });

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { loadRuntimeConfig, repoRoot } from '../../config/runtime';
+import { temporalConnectionOptions } from '../../config/temporal-connection';
 import { InvalidConfigError } from '../../errors';
 
 const dirs: string[] = [];
@@ -23,10 +24,10 @@ test('the repo temporal.yaml gives the documented dev defaults', () => {
   const runtime = loadRuntimeConfig({}, path.join(repoRoot(), 'temporal.yaml'));
   assert.equal(runtime.home, path.join(repoRoot(), '.nas'));
   assert.deepEqual(runtime.temporal, {
-    mode: 'dev', address: '127.0.0.1:7233', namespace: 'default', uiPort: 8233, cli: undefined,
+    mode: 'dev', address: '127.0.0.1:7233', namespace: 'default', uiPort: 8233, cli: undefined, connectWaitSeconds: 300,
     taskQueues: { controller: 'nas-controller', training: { cpu: 'nas-train-cpu', gpu: 'nas-train-gpu' } },
   });
-  assert.deepEqual(runtime.database, { mode: 'embedded', port: 54329 });
+  assert.deepEqual(runtime.database, { mode: 'embedded', port: 54329, connectWaitSeconds: 300 });
   assert.deepEqual(runtime.training, { backend: 'cpu', concurrency: 1, taskQueue: 'nas-train-cpu' });
 });
 
@@ -58,7 +59,7 @@ test('malformed YAML and a missing named file are InvalidConfigErrors', () => {
 test('DATABASE_URL wins: external Postgres, nothing to start', () => {
   const url = 'postgres://u:p@db.example:5432/nas';
   const runtime = loadRuntimeConfig({ DATABASE_URL: url }, yamlFile('postgres:\n  port: 54400\n'));
-  assert.deepEqual(runtime.database, { mode: 'external', url });
+  assert.deepEqual(runtime.database, { mode: 'external', url, connectWaitSeconds: 300 });
 });
 
 test('TEMPORAL_ADDRESS means cluster mode; env overrides backend, queue and concurrency', () => {
@@ -73,9 +74,48 @@ test('TEMPORAL_ADDRESS means cluster mode; env overrides backend, queue and conc
 test('bad env values are InvalidConfigErrors naming the variable; empty ones count as unset', () => {
   const file = yamlFile('');
   for (const [name, value] of [['NAS_BACKEND', 'tpu'], ['NAS_TRAIN_CONCURRENCY', 'two'],
-    ['DATABASE_URL', 'mysql://x@y/z'], ['TEMPORAL_ADDRESS', 'no-port']]) {
+    ['DATABASE_URL', 'mysql://x@y/z'], ['TEMPORAL_ADDRESS', 'no-port'], ['NAS_CONNECT_WAIT_SECONDS', '-1']]) {
     assert.throws(() => loadRuntimeConfig({ [name]: value }, file),
       (err: unknown) => err instanceof InvalidConfigError && err.message.includes(name), name);
   }
   assert.equal(loadRuntimeConfig({ DATABASE_URL: '' }, file).database.mode, 'embedded');
+});
+
+test('connect waits: from the file per server, NAS_CONNECT_WAIT_SECONDS for both', () => {
+  const file = yamlFile('temporal:\n  connectWaitSeconds: 30\npostgres:\n  connectWaitSeconds: 0\n');
+  const runtime = loadRuntimeConfig({}, file);
+  assert.equal(runtime.temporal.connectWaitSeconds, 30);
+  assert.equal(runtime.database.connectWaitSeconds, 0);
+  const both = loadRuntimeConfig({ NAS_CONNECT_WAIT_SECONDS: '5' }, file);
+  assert.equal(both.temporal.connectWaitSeconds, 5);
+  assert.equal(both.database.connectWaitSeconds, 5);
+});
+
+test('a dev server beyond loopback is refused (no authentication): temporal.expose is the way in', () => {
+  assert.throws(() => loadRuntimeConfig({}, yamlFile('temporal:\n  address: 0.0.0.0:7233\n')),
+    (err: unknown) => err instanceof InvalidConfigError && /temporal\.expose/.test(err.message));
+  const runtime = loadRuntimeConfig({}, yamlFile('temporal:\n  address: 127.0.0.1:7233\n  expose: 0.0.0.0:7234\n'));
+  assert.equal(runtime.temporal.expose, '0.0.0.0:7234');
+  // Cluster mode connects wherever it is told.
+  assert.equal(loadRuntimeConfig({ TEMPORAL_ADDRESS: '10.0.0.1:7233' }, yamlFile('')).temporal.address, '10.0.0.1:7233');
+});
+
+test('TLS and API key: file paths relative to the file, env (the temporal CLI\'s names) wins, the key only from env', () => {
+  const file = yamlFile('temporal:\n  mode: cluster\n  address: ns.tmprl.cloud:7233\n  tls:\n    serverName: ns.tmprl.cloud\n    serverRootCA: certs/ca.pem\n    clientCert: certs/client.pem\n    clientKey: certs/client.key\n');
+  const dir = path.dirname(file);
+  assert.deepEqual(loadRuntimeConfig({}, file).temporal.tls, {
+    serverName: 'ns.tmprl.cloud', serverRootCA: path.join(dir, 'certs/ca.pem'),
+    clientCert: path.join(dir, 'certs/client.pem'), clientKey: path.join(dir, 'certs/client.key'),
+  });
+  const env = loadRuntimeConfig({ TEMPORAL_TLS_CERT: '/etc/nas/w.pem', TEMPORAL_TLS_KEY: '/etc/nas/w.key', TEMPORAL_API_KEY: 'secret' }, file);
+  assert.equal(env.temporal.tls?.clientCert, '/etc/nas/w.pem');
+  assert.equal(env.temporal.apiKey, 'secret');
+  assert.equal(loadRuntimeConfig({}, yamlFile('')).temporal.tls, undefined);
+  assert.throws(() => loadRuntimeConfig({}, yamlFile('temporal:\n  tls:\n    clientCert: a.pem\n')), /clientKey go together/);
+  assert.throws(() => loadRuntimeConfig({}, yamlFile('temporal:\n  apiKey: secret\n')), /apiKey/);
+});
+
+test('an API key alone means TLS with the system CAs', () => {
+  const options = temporalConnectionOptions(loadRuntimeConfig({ TEMPORAL_ADDRESS: 'ns.tmprl.cloud:7233', TEMPORAL_API_KEY: 'secret' }, yamlFile('')));
+  assert.deepEqual(options, { address: 'ns.tmprl.cloud:7233', tls: true, apiKey: 'secret' });
 });

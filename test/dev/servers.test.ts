@@ -1,5 +1,5 @@
-// Tests for dev/index.ts: ensureDevServers brings up both servers in a temporary NAS_HOME (pg 54405,
-// Temporal 7305) and stopDevServers takes both down. The servers' own behaviour is tested beside it.
+// Tests for dev/index.ts: ensureDevServers brings up both servers in a temporary NAS_HOME (pg 54436,
+// Temporal 7435) and stopDevServers takes both down. The servers' own behaviour is tested beside it.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,7 +14,7 @@ import { isListening } from '../../dev/processes';
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-servers-'));
 fs.chmodSync(home, 0o755); // as root, postgres runs as the `postgres` user
 const yaml = path.join(home, 'temporal.yaml');
-fs.writeFileSync(yaml, 'temporal:\n  address: 127.0.0.1:7305\n  uiPort: 8305\npostgres:\n  port: 54405\n');
+fs.writeFileSync(yaml, 'temporal:\n  address: 127.0.0.1:7435\n  uiPort: 8435\npostgres:\n  port: 54436\n');
 const cli = execFileSync('bash', [path.join(repoRoot(), 'setup', 'temporal-cli.sh')], { encoding: 'utf8' });
 const runtime = loadRuntimeConfig({ NAS_HOME: home, TEMPORAL_CLI: cli.trim().split('\n').pop() }, yaml);
 
@@ -25,11 +25,11 @@ after(async () => {
 
 test('ensureDevServers starts both; stopDevServers stops both', async () => {
   const servers = await ensureDevServers(runtime);
-  assert.deepEqual(servers, { databaseUrl: 'postgres://nas:nas@127.0.0.1:54405/nas', temporalAddress: '127.0.0.1:7305' });
+  assert.deepEqual(servers, { databaseUrl: 'postgres://nas:nas@127.0.0.1:54436/nas', temporalAddress: '127.0.0.1:7435' });
   const client = new Client({ connectionString: servers.databaseUrl });
   await client.connect();
   await client.end();
   await stopDevServers(runtime);
-  assert.equal(await isListening('127.0.0.1', 54405), false);
-  assert.equal(await isListening('127.0.0.1', 7305), false);
+  assert.equal(await isListening('127.0.0.1', 54436), false);
+  assert.equal(await isListening('127.0.0.1', 7435), false);
 });

@@ -1,5 +1,5 @@
 // Tests for dev/temporal.ts against the real `temporal server start-dev` in a temporary NAS_HOME
-// (port 7301, UI 8301): start, connect, search attributes, and a workflow kept across a restart.
+// (port 7436, UI 8436): start, connect, search attributes, and a workflow kept across a restart.
 // No worker runs here: the probe workflow sits on a task queue nobody polls.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -14,7 +14,7 @@ import { loadRuntimeConfig, repoRoot, RuntimeConfig } from '../../config/runtime
 import { isListening } from '../../dev/processes';
 import { ensureTemporal, NAS_SEARCH_ATTRIBUTES, stopTemporal, temporalPaths } from '../../dev/temporal';
 
-const PORT = 7301;
+const PORT = 7436;
 let home: string;
 let runtime: RuntimeConfig;
 
@@ -90,9 +90,9 @@ test('a dev server that cannot start (its UI port taken) fails soon with its log
 });
 
 test('cluster mode only connects: it starts nothing where nothing listens', async () => {
-  const cluster = loadRuntimeConfig({ NAS_HOME: path.join(home, 'cluster'), TEMPORAL_ADDRESS: '127.0.0.1:7399' },
+  const cluster = loadRuntimeConfig({ NAS_HOME: path.join(home, 'cluster'), TEMPORAL_ADDRESS: '127.0.0.1:7439' },
     path.join(home, 'temporal.yaml'));
   await assert.rejects(ensureTemporal(cluster, 1500), /timed out/);
   assert.equal(fs.existsSync(path.join(home, 'cluster')), false);
-  assert.equal(await isListening('127.0.0.1', 7399), false);
+  assert.equal(await isListening('127.0.0.1', 7439), false);
 });

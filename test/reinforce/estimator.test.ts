@@ -10,6 +10,7 @@ import { initialParameters } from '../../controller/parameters';
 import { sampleTokens } from '../../controller/sample';
 import { adamStep, emptySlots } from '../../reinforce/adam';
 import { reinforceGradient } from '../../reinforce/estimator';
+import { NON_RETRYABLE_ERROR_TYPES } from '../../errors';
 
 const tf = loadTf('cpu');
 const spec = controllerSpec(parseSearchConfig({ space: { kind: 'cnn', filterHeights: [1, 3], filterWidths: [1, 3], filters: [8, 16] } }));
@@ -62,4 +63,21 @@ test('the entropy bonus changes the gradient; no tensors leak', () => {
   const bonus = reinforceGradient(tf, spec, params, depth, scored, 0.1);
   assert.ok(bonus.gradient.some((g, i) => Math.abs(g - plain.gradient[i]!) > 1e-7));
   assert.equal(tf.memory().numTensors, n);
+});
+
+test('a network with no decision has no gradient: a named, non-retryable InvalidGradientError, no leak', () => {
+  // Built past the schema (which refuses such spaces): the estimator's own guard is the second line.
+  const base = parseSearchConfig({ space: { kind: 'cnn', filterHeights: [1, 3], skips: true } });
+  const empty = controllerSpec({ ...base, space: { kind: 'cnn', filterHeights: [3], filterWidths: [3], filters: [8], strides: [1], skips: false } });
+  const anchorsOnly = controllerSpec({ ...base, space: { kind: 'cnn', filterHeights: [3], filterWidths: [3], filters: [8], strides: [1], skips: true } });
+  const before = tf.memory().numTensors;
+  for (const [s, layers, tokens] of [[empty, 3, []], [anchorsOnly, 1, []]] as const) {
+    assert.throws(() => reinforceGradient(tf, s, initialParameters(s.layout, 0.08, 3), layers, [{ tokens, advantage: 1 }], 0),
+      (e: Error) => e.name === 'InvalidGradientError' && /nothing for the controller to decide/.test(e.message));
+  }
+  assert.equal(tf.memory().numTensors, before);
+  assert.ok(NON_RETRYABLE_ERROR_TYPES.includes('InvalidGradientError'), 'activities give up at once');
+  // With two layers the anchor of layer 1 is a decision: a gradient exists.
+  const tokens = sampleTokens(tf, anchorsOnly, initialParameters(anchorsOnly.layout, 0.08, 3), 2, 1, 5)[0]!.tokens;
+  assert.ok(reinforceGradient(tf, anchorsOnly, initialParameters(anchorsOnly.layout, 0.08, 3), 2, [{ tokens, advantage: 1 }], 0).gradient.some((g) => g !== 0));
 });

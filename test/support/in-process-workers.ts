@@ -42,13 +42,14 @@ export interface SearchWorkers {
 /** `training: false` leaves the training queue to worker processes the test starts itself. */
 export async function startSearchWorkers(pool: Db, options: { training?: boolean } = {}): Promise<SearchWorkers> {
   quietTemporalRuntime();
-  const { temporalAddress } = await testServers();
+  const { temporalAddress, namespace } = await testServers();
   const tf = loadTf('cpu');
   const controllerQueue = uniqueId('ctl');
   const trainingQueue = uniqueId('train');
   const native = await NativeConnection.connect({ address: temporalAddress });
   const controller = await Worker.create({
     connection: native,
+    namespace,
     taskQueue: controllerQueue,
     workflowBundle: await workflowBundle(),
     activities: createControllerActivities({ pool, tf }),
@@ -57,6 +58,7 @@ export async function startSearchWorkers(pool: Db, options: { training?: boolean
   const workerIdentity = `test:${process.pid}:${trainingQueue}`;
   const training = options.training === false ? undefined : await Worker.create({
     connection: native,
+    namespace,
     taskQueue: trainingQueue,
     identity: workerIdentity,
     activities: createTrainingActivities({ pool, tf, workerIdentity, loadData: (config, seed) => loadDataset(tf, config, seed), loadText: loadTextCorpus, lookupTable: tableLookup() }),
@@ -68,7 +70,7 @@ export async function startSearchWorkers(pool: Db, options: { training?: boolean
   });
   failed.catch(() => undefined); // observed by whoever races it
   const connection = await Connection.connect({ address: temporalAddress });
-  const client = new Client({ connection });
+  const client = new Client({ connection, namespace });
   let stopped = false;
   return {
     client, controllerQueue, trainingQueue, failed,

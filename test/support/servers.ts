@@ -1,17 +1,23 @@
-// The real servers tests run against: the embedded dev PostgreSQL and Temporal dev server of this
-// checkout (started if not running, reused if they are), or NAS_TEST_DATABASE_URL /
-// NAS_TEST_TEMPORAL_ADDRESS when given. Each test gets its own database; nothing is mocked.
+// The real servers tests run against: the suite's own embedded PostgreSQL and Temporal dev server
+// (test-runtime.ts: their own home, ports and namespace; started if not running, reused if they are
+// ours, an error if something else holds the port), or NAS_TEST_DATABASE_URL / NAS_TEST_TEMPORAL_ADDRESS
+// (+ NAS_TEST_TEMPORAL_NAMESPACE, default `default`) when given. Each test gets its own database; nothing is mocked.
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { loadRuntimeConfig, type RuntimeConfig } from '../../config/runtime';
-import { ensureDevServers } from '../../dev';
+import type { RuntimeConfig } from '../../config/runtime';
+import { ensurePostgres } from '../../dev/postgres';
+import { ensureTemporal } from '../../dev/temporal';
 import { createPool, type Db } from '../../store/db';
 import { migrate } from '../../store/migrate';
+import { testRuntime } from './test-runtime';
 
 export interface TestServers {
   /** URL of a server-wide admin database (to create per-test databases in). */
   adminUrl: string;
   temporalAddress: string;
+  /** The namespace every test client and worker uses. */
+  namespace: string;
+  /** The suite's own runtime (test-runtime.ts), whether or not given servers replace its servers. */
   runtime: RuntimeConfig;
 }
 
@@ -19,11 +25,14 @@ let servers: Promise<TestServers> | undefined;
 
 export function testServers(): Promise<TestServers> {
   servers ??= (async () => {
-    const runtime = loadRuntimeConfig();
-    const given = { db: process.env.NAS_TEST_DATABASE_URL, temporal: process.env.NAS_TEST_TEMPORAL_ADDRESS };
-    if (given.db && given.temporal) return { adminUrl: given.db, temporalAddress: given.temporal, runtime };
-    const dev = await ensureDevServers(runtime);
-    return { adminUrl: given.db ?? dev.databaseUrl, temporalAddress: given.temporal ?? dev.temporalAddress, runtime };
+    const runtime = testRuntime();
+    const given = { db: process.env.NAS_TEST_DATABASE_URL || undefined, temporal: process.env.NAS_TEST_TEMPORAL_ADDRESS || undefined };
+    const [adminUrl, temporalAddress] = await Promise.all([
+      given.db ?? ensurePostgres(runtime), // never adopts: it runs the server of its own data folder
+      given.temporal ?? ensureTemporal(runtime, 60_000, { adopt: false }),
+    ]);
+    const namespace = given.temporal ? process.env.NAS_TEST_TEMPORAL_NAMESPACE || 'default' : runtime.temporal.namespace;
+    return { adminUrl, temporalAddress, namespace, runtime };
   })();
   return servers;
 }

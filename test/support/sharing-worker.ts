@@ -12,12 +12,12 @@ export interface InProcessSharingWorker { claimQueue: string; ownQueue: string; 
 
 export async function startSharingWorker(pool: Db, claimQueue = uniqueId('sharing')): Promise<InProcessSharingWorker> {
   quietTemporalRuntime();
-  const { temporalAddress } = await testServers();
+  const { temporalAddress, namespace } = await testServers();
   const tf = loadTf('cpu');
   const ownQueue = uniqueId(`${claimQueue}/own`);
   const { holder, ...activities } = createSharingActivities({ pool, tf, loadData: (config, seed) => loadDataset(tf, config, seed), ownQueue, workerIdentity: `test:${ownQueue}` });
   const connection = await NativeConnection.connect({ address: temporalAddress });
-  const workers = await Promise.all([claimQueue, ownQueue].map((taskQueue) => Worker.create({ connection, taskQueue, activities, maxConcurrentActivityTaskExecutions: 1 })));
+  const workers = await Promise.all([claimQueue, ownQueue].map((taskQueue) => Worker.create({ connection, namespace, taskQueue, activities, maxConcurrentActivityTaskExecutions: 1 })));
   const runs = workers.map((w) => w.run());
   return {
     claimQueue, ownQueue,

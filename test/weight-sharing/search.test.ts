@@ -123,10 +123,10 @@ test('kill -9 of the ω-holding worker mid-phase: another takes over from the ch
   const refId = uniqueId('wsref');
   await (await run(workers, { ...config, weightSharing: { ...config.weightSharing, taskQueue: reference.claimQueue } }, refId)).result;
 
-  const { temporalAddress } = await testServers();
+  const { temporalAddress, namespace } = await testServers();
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-wskill-'));
   cleanups.push(async () => fs.rmSync(home, { recursive: true, force: true }));
-  const env = { ...process.env, NAS_HOME: home, TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: db.url, NAS_PARENT_PID: String(process.pid) };
+  const env = { ...process.env, NAS_HOME: home, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, DATABASE_URL: db.url, NAS_PARENT_PID: String(process.pid) };
   const spawned: WorkerProcess[] = [];
   cleanups.push(async () => { for (const w of spawned) await w.kill9(); });
   const spawnOmegaWorker = async () => {

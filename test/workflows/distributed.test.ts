@@ -25,6 +25,7 @@ const trainingWorkers: WorkerProcess[] = [];
 let logs: string;
 let trainingQueue: string;
 let temporalAddress: string;
+let namespace: string;
 
 before(async () => {
   db = await createTestDatabase('dist');
@@ -32,10 +33,10 @@ before(async () => {
   workers = await startSearchWorkers(db.pool, { training: false });
   trainingQueue = uniqueId('train');
   logs = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-dist-'));
-  ({ temporalAddress } = await testServers());
+  ({ temporalAddress, namespace } = await testServers());
   for (let n = 0; n < 2; n++) {
     const worker = spawnWorkerProcess('training', {
-      env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: db.url, NAS_TRAIN_CONCURRENCY: '2', NAS_PARENT_PID: String(process.pid) },
+      env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, DATABASE_URL: db.url, NAS_TRAIN_CONCURRENCY: '2', NAS_PARENT_PID: String(process.pid) },
       args: ['--queue', trainingQueue], logFile: path.join(logs, `training-${n}.log`),
     });
     trainingWorkers.push(worker);
@@ -112,7 +113,7 @@ test('K changes while the search runs, the whole search pauses and resumes, and 
   // The CLI's way to change K: `nas search replicas ID K` (exit 2 and the validator's words for a bad K).
   // Asynchronously: the workflow worker in this process must answer the update meanwhile.
   const nas = (...args: string[]) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [path.join(__dirname, '..', '..', 'cli', 'main.js'), ...args], { env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress } },
+    execFile(process.execPath, [path.join(__dirname, '..', '..', 'cli', 'main.js'), ...args], { env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace } },
       (err, stdout, stderr) => resolve({ status: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }));
   });
   const refused = await nas('search', 'replicas', searchId, '801');

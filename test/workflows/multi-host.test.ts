@@ -1,15 +1,19 @@
 // Several machines, on one: a training worker in another network namespace (iproute2 `ip netns`),
 // which has no route to this host's loopback, joins a running search by address alone
-// (TEMPORAL_ADDRESS, DATABASE_URL) and trains its children. Private servers on a veth address.
+// (TEMPORAL_ADDRESS, DATABASE_URL) and trains its children. Private servers: PostgreSQL on a veth address
+// with its generated password, the loopback Temporal dev server behind the mTLS proxy of temporal.expose
+// (7432 behind 7434). From there, no client certificate or the old password nas/nas gets nobody in.
 // Needs root and `ip`; skipped, saying why, without them.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { loadRuntimeConfig, repoRoot, type RuntimeConfig } from '../../config/runtime';
+import { PROXY_SERVER_NAME, tlsFiles } from '../../dev/certificates';
 import { ensurePostgres, stopPostgres } from '../../dev/postgres';
+import { passwordFile } from '../../dev/postgres-password';
 import { ensureTemporal, stopTemporal } from '../../dev/temporal';
 import { createPool, type Db } from '../../store/db';
 import { migrate } from '../../store/migrate';
@@ -60,12 +64,14 @@ test('a training worker in another network namespace trains the children of a ru
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-netns-'));
   cleanups.push(() => fs.rmSync(home, { recursive: true, force: true }));
   const yaml = path.join(home, 'temporal.yaml');
-  // The dev server binds every address (0.0.0.0): bound to the veth address alone, its own services dial loopback and fail.
-  fs.writeFileSync(yaml, `temporal:\n  address: 0.0.0.0:7370\n  uiPort: 8370\npostgres:\n  port: 54370\n  listen: 127.0.0.1,${HOST_IP}\n`);
+  // The dev server stays on loopback (it has no authentication); other hosts come in through the mTLS proxy.
+  fs.writeFileSync(yaml, `temporal:\n  address: 127.0.0.1:7432\n  uiPort: 8432\n  expose: ${HOST_IP}:7434\npostgres:\n  port: 54432\n  listen: 127.0.0.1,${HOST_IP}\n`);
   const cli = execFileSync('bash', [path.join(repoRoot(), 'setup', 'temporal-cli.sh')], { encoding: 'utf8' }).trim().split('\n').pop();
   const runtime: RuntimeConfig = loadRuntimeConfig({ NAS_HOME: home, TEMPORAL_CLI: cli }, yaml);
   const [localUrl, temporalAddress] = await Promise.all([ensurePostgres(runtime), ensureTemporal(runtime)]);
-  const remoteTemporal = `${HOST_IP}:7370`;
+  const remoteTemporal = `${HOST_IP}:7434`;
+  const password = fs.readFileSync(passwordFile(home), 'utf8').trim();
+  assert.ok(localUrl.includes(password) && password !== 'nas');
   cleanups.push(async () => { await stopTemporal(runtime); await stopPostgres(runtime); });
   const pool: Db = createPool(localUrl);
   cleanups.push(() => pool.end());
@@ -85,10 +91,15 @@ test('a training worker in another network namespace trains the children of a ru
 
   const remoteUrl = new URL(localUrl);
   remoteUrl.hostname = HOST_IP;
+  // What the operator copies to the worker host: the CA, the client certificate and key (same files here).
+  const tls = tlsFiles(home);
+  const remoteEnv = { ...process.env, NAS_HOME: path.join(home, 'remote'), TEMPORAL_ADDRESS: remoteTemporal, DATABASE_URL: remoteUrl.toString(),
+    TEMPORAL_TLS_CA: tls.caCert, TEMPORAL_TLS_CERT: tls.clientCert, TEMPORAL_TLS_KEY: tls.clientKey, TEMPORAL_TLS_SERVER_NAME: PROXY_SERVER_NAME };
+  refusedFromOtherHost(remoteEnv, remoteUrl);
   const trainingQueue = `netns-train-${process.pid}`;
   const worker: WorkerProcess = spawnWorkerProcess('training', {
     wrapper: ['ip', 'netns', 'exec', NETNS],
-    env: { ...process.env, NAS_HOME: home, TEMPORAL_ADDRESS: remoteTemporal, DATABASE_URL: remoteUrl.toString(), NAS_TRAIN_CONCURRENCY: '2', NAS_PARENT_PID: String(process.pid) },
+    env: { ...remoteEnv, NAS_TRAIN_CONCURRENCY: '2', NAS_PARENT_PID: String(process.pid) },
     args: ['--queue', trainingQueue], logFile: path.join(home, 'training.log'),
   });
   cleanups.push(() => worker.kill9());
@@ -112,3 +123,28 @@ test('a training worker in another network namespace trains the children of a ru
     assert.equal(row.worker.split(':')[1], String(worker.pid), `child trained by ${row.worker}, not the worker in ${NETNS}`);
   }
 });
+
+/** `nas` run inside the namespace: exit status and output. */
+function nasInNamespace(args: string[], env: NodeJS.ProcessEnv): { status: number | null; out: string } {
+  const main = path.join(__dirname, '..', '..', 'cli', 'main.js');
+  const r = spawnSync('ip', ['netns', 'exec', NETNS, process.execPath, main, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+/** From the other host: with the certificate and the password it gets in; without either, it does not. */
+function refusedFromOtherHost(env: NodeJS.ProcessEnv, url: URL): void {
+  const list = ['search', 'list', '--limit', '1'];
+  assert.equal(nasInNamespace(list, env).status, 0, 'with the client certificate the proxy lets it in');
+  const { TEMPORAL_TLS_CERT: _c, TEMPORAL_TLS_KEY: _k, ...noCertificate } = env;
+  const noCert = nasInNamespace(list, noCertificate);
+  assert.equal(noCert.status, 1, noCert.out);
+  assert.match(noCert.out, /Temporal is unavailable at 10\.231\.\d+\.1:7434/);
+  const { TEMPORAL_TLS_CA: _a, TEMPORAL_TLS_SERVER_NAME: _n, ...plain } = noCertificate;
+  assert.equal(nasInNamespace(list, plain).status, 1, 'plaintext gRPC to the proxy is refused');
+  assert.equal(nasInNamespace(list, { ...plain, TEMPORAL_ADDRESS: `${HOST_IP}:7432` }).status, 1, 'the dev server itself is not reachable from other hosts');
+  const oldPassword = new URL(url.toString());
+  oldPassword.password = 'nas';
+  const best = nasInNamespace(['best', 'none'], { ...env, DATABASE_URL: oldPassword.toString() });
+  assert.equal(best.status, 1, best.out);
+  assert.match(best.out, /password authentication failed/);
+}

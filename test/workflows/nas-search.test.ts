@@ -120,6 +120,37 @@ test('invalid workflow input fails the workflow with InvalidConfigError and writ
   assert.deepEqual(Object.values(await tableCounts(h.db.pool)), [0, 0, 0, 0, 0, 0]);
 });
 
+test('an input that is not the workflow\'s (not an object, a stray key, a config that is no mapping, a space with nothing to decide) fails at once, non-retryable, writing nothing', async () => {
+  const h = await harness();
+  const tiny = tinySearchConfig({ iterations: 1, trainingTaskQueue: h.workers.trainingQueue });
+  const cases: [string, unknown[], RegExp][] = [
+    ['nasSearch', [[1, 2, 3]], /expected object, received array/],
+    ['nasSearch', ['abc'], /expected object, received string/],
+    ['nasSearch', [], /expected object, received undefined/],
+    ['nasSearch', [{ confg: tiny }], /Unrecognized key: "confg"/],
+    ['nasSearch', [{ config: [1, 2, 3] }], /expected record, received array[\s\S]*config/],
+    ['nasSearch', [{ config: { ...tiny, space: { kind: 'cnn', filterHeights: [3], filterWidths: [3], filters: [8], strides: [1], skips: false } } }],
+      /nothing for the controller to decide/],
+    // A replica is started by its search; one started by hand with a bad input fails the same way.
+    ['nasReplica', [{ searchId: 'x', replica: 0, searchWorkflowId: 'x', config: 'abc', paused: false }], /expected record, received string[\s\S]*config/],
+    ['nasReplica', [{ searchId: 'x', replica: 0, searchWorkflowId: 'x', config: { budget: { maxChildren: -1 } }, paused: false }], /budget\.maxChildren/],
+  ];
+  const started = Date.now();
+  for (const [workflowType, args, message] of cases) {
+    const handle = await h.workers.client.workflow.start(workflowType, {
+      taskQueue: h.workers.controllerQueue, workflowId: uniqueId('bad-input'), args, workflowExecutionTimeout: '1m',
+    });
+    const err = await resultOf(h, handle as WorkflowHandle<typeof nasSearch>).then(() => assert.fail(`${JSON.stringify(args)} must fail ${workflowType}`), (e: unknown) => e);
+    assert.ok(err instanceof WorkflowFailedError, `${JSON.stringify(args)}: expected WorkflowFailedError, got ${String(err)}`);
+    assert.ok(err.cause instanceof ApplicationFailure, `${JSON.stringify(args)}: cause ${String(err.cause)}`);
+    assert.equal(err.cause.type, 'InvalidConfigError', JSON.stringify(args));
+    assert.equal(err.cause.nonRetryable, true);
+    assert.match(err.cause.message, message);
+  }
+  assert.ok(Date.now() - started < 30_000, `${cases.length} bad inputs took ${Date.now() - started} ms to fail`);
+  assert.deepEqual(Object.values(await tableCounts(h.db.pool)), [0, 0, 0, 0, 0, 0]);
+});
+
 test('pause lets the iteration in flight finish, samples nothing new until resume, then the search completes', async () => {
   const h = await harness();
   const handle = await startSearch(h, { iterations: 2 });

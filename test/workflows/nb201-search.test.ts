@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { loadTf } from '../../backend/tf';
 import { PRESETS } from '../../config/presets';
 import type { SearchConfigInput } from '../../config/search-config';
@@ -99,3 +100,39 @@ for (const strategy of ['reinforce', 'random', 'evolution'] as const) {
     }, 30_000, 'the search listed by its search attributes');
   });
 }
+
+test('a table path that is a folder fails the search within seconds, DatasetNotFoundError, status failed; every activity retries boundedly', async () => {
+  const config = {
+    ...PRESETS.nb201, seed: 3, data: { source: 'nb201Table', path: dir }, budget: { childrenPerIteration: 2, maxChildren: 4 }, trainingTaskQueue: workers.trainingQueue,
+  } as SearchConfigInput;
+  const searchId = uniqueId('nb201-folder');
+  const started = Date.now();
+  const handle = await workers.client.workflow.start<typeof nasSearch>('nasSearch', {
+    taskQueue: workers.controllerQueue, workflowId: searchId, args: [{ searchId, config }], workflowExecutionTimeout: '3m',
+  });
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the search did not fail within 30 s')), 30_000).unref());
+  const err = await Promise.race([handle.result(), workers.failed, timeout]).then(() => assert.fail('the search must fail'), (e: unknown) => e);
+  assert.ok(err instanceof WorkflowFailedError, String(err));
+  assert.ok(err.cause instanceof ApplicationFailure, String(err.cause));
+  assert.equal(err.cause.type, 'ReplicaFailedError');
+  assert.match(err.cause.message, new RegExp(`DatasetNotFoundError: .*${dir}.* is a folder`));
+  console.log(`[nb201-search.test] a folder as the table failed the search in ${Date.now() - started} ms`);
+  const { rows } = await db.pool.query('SELECT status FROM searches WHERE id = $1', [searchId]);
+  assert.equal(rows[0].status, 'failed');
+  const attempts = await db.pool.query('SELECT max(attempts)::int AS n FROM children WHERE search_id = $1', [searchId]);
+  assert.ok(attempts.rows[0].n <= 1, `a child was tried ${attempts.rows[0].n} times`);
+
+  // Every activity either workflow scheduled (controller and training) has a finite retry that gives up at once on our errors.
+  for (const id of [searchId, `${searchId}/replica-0`]) {
+    const { events } = await workers.client.workflow.getHandle(id).fetchHistory();
+    const scheduled = (events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes] : []));
+    assert.ok(scheduled.length > 0, id);
+    for (const a of scheduled) {
+      const policy = a.retryPolicy!;
+      assert.ok((policy.maximumAttempts ?? 0) > 0, `${a.activityType?.name} of ${id} retries without limit`);
+      for (const type of ['InvalidConfigError', 'DatasetNotFoundError', 'InvalidGradientError']) {
+        assert.ok(policy.nonRetryableErrorTypes?.includes(type), `${a.activityType?.name}: ${type} is retried`);
+      }
+    }
+  }
+});
