@@ -22,6 +22,7 @@ import { type Db, isUniqueViolation, withTransaction } from '../store/db';
 import { deleteSnapshot, ensureBaseline, loadSnapshot, pullParameters, pushShardGradient, readBaseline, saveSnapshot, shardLayout, writeBaseline } from '../store/parameters';
 import { createSearch, getSearch, lockSearch, setSearchStatus, type SearchStatus } from '../store/searches';
 import { findUpdate, insertUpdate, type UpdateRow } from '../store/updates';
+import { createRetrainActivities } from './retrain';
 
 export interface ControllerDeps {
   pool: Db;
@@ -59,6 +60,9 @@ export function createControllerActivities({ pool, tf }: ControllerDeps) {
   };
 
   return {
+    // prepareRetrain: the end of a weight-sharing search (it reads the controller's parameters too).
+    ...createRetrainActivities({ pool, tf }),
+
     /** Writes the search, its initial parameters (version 0) and baseline; a second call is a no-op. */
     async startSearch(input: { searchId: string; config: SearchConfigInput }): Promise<{ created: boolean; parameterCount: number }> {
       const searchId = parseSearchId(input.searchId);

@@ -1,7 +1,7 @@
 // The trainChild activity: trains one sampled child on this worker's device and records its
 // result once. Heartbeats every epoch (and between batches, throttled by the SDK) so a dead worker
 // is noticed, and stops when Temporal cancels it. Not the training loop itself (trainer/).
-import { activityContext } from './context';
+import { activityContext, cancelled, heartbeatWhile } from './context';
 import type { Tf } from '../backend/tf';
 import { parseSearchConfig } from '../config/parse';
 import { type ImageDataConfig, isTextData, type SearchConfig, type TextDataConfig } from '../config/search-config';
@@ -125,17 +125,6 @@ export function createTrainingActivities({ pool, tf, loadData, loadText, lookupT
 }
 
 /** Heartbeats while a (possibly slow, first-time) data load runs, so a stuck load is noticed. */
-function heartbeatWhile<T>(ctx: ReturnType<typeof activityContext>, loading: Promise<T>): Promise<T> {
-  const beat = setInterval(() => ctx?.heartbeat({ epoch: -1 }), 2000);
-  return loading.finally(() => clearInterval(beat));
-}
-
-/** Asked between batches: heartbeats (throttled by the SDK) and says whether Temporal cancelled us. */
-function cancelled(ctx: ReturnType<typeof activityContext>): boolean {
-  ctx?.heartbeat();
-  return ctx?.cancellationSignal.aborted ?? false;
-}
-
 /** A stand-in child for throughput benchmarks: waits (heartbeating, cancellable), then scores its tokens. */
 async function simulatedTraining(seconds: number, tokens: readonly number[], exponent: number, ctx: ReturnType<typeof activityContext>): Promise<Omit<ChildResultRow, 'worker'>> {
   const started = Date.now();

@@ -9,7 +9,7 @@ import { InvalidConfigError } from '../errors';
 
 type Json = Record<string, unknown>;
 
-export function searchConfigFrom(options: { preset?: string; file?: string; set?: readonly string[]; trainingTaskQueue?: string }): { input: SearchConfigInput; config: SearchConfig } {
+export function searchConfigFrom(options: { preset?: string; file?: string; set?: readonly string[]; trainingTaskQueue?: string; sharingTaskQueue?: string }): { input: SearchConfigInput; config: SearchConfig } {
   const presetName = options.preset ?? 'digits';
   if (!(presetName in PRESETS)) throw new InvalidConfigError(`unknown preset "${presetName}" (known: ${Object.keys(PRESETS).join(', ')})`);
   let input: Json = structuredClone(PRESETS[presetName as PresetName]) as Json;
@@ -17,6 +17,11 @@ export function searchConfigFrom(options: { preset?: string; file?: string; set?
   for (const assignment of options.set ?? []) input = merge(input, fromAssignment(assignment));
   // Children go to the queue this deployment's training workers poll, unless the config names one.
   if (input.trainingTaskQueue === undefined && options.trainingTaskQueue) input.trainingTaskQueue = options.trainingTaskQueue;
+  // Likewise the claims of a weight-sharing search go where this deployment's ω workers listen.
+  if (input.mode === 'weightSharing' && options.sharingTaskQueue) {
+    const sharing = isObject(input.weightSharing) ? input.weightSharing : {};
+    if (sharing.taskQueue === undefined) input.weightSharing = { ...sharing, taskQueue: options.sharingTaskQueue };
+  }
   return { input: input as SearchConfigInput, config: parseSearchConfig(input) };
 }
 

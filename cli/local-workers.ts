@@ -1,5 +1,5 @@
-// Worker processes that `nas search run` starts on this machine: one controller worker and one
-// training worker per core. Each logs to <home>/logs and exits if the process that started it dies.
+// Worker processes that `nas search run` starts on this machine: one controller worker, one
+// training worker per core, and for a weight-sharing search one ω-holding worker. Each logs to <home>/logs and exits if the process that started it dies.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,11 +11,12 @@ export interface LocalWorkers {
   stop: () => Promise<void>;
 }
 
-export function startLocalWorkers(home: string, trainingWorkers: number, tag: string): LocalWorkers {
+/** `sharingWorkers`: ω-holding workers for a weight-sharing search (one is enough: ω lives in one). */
+export function startLocalWorkers(home: string, trainingWorkers: number, tag: string, sharingWorkers = 0): LocalWorkers {
   const logs = path.join(home, 'logs');
   fs.mkdirSync(logs, { recursive: true });
   const main = path.join(__dirname, 'main.js');
-  const roles = ['controller', ...Array.from({ length: trainingWorkers }, () => 'training')];
+  const roles = ['controller', ...Array.from({ length: sharingWorkers }, () => 'sharing'), ...Array.from({ length: trainingWorkers }, () => 'training')];
   let stopping = false;
   let fail: (err: Error) => void = () => undefined;
   const failed = new Promise<never>((_, reject) => { fail = reject; });

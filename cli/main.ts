@@ -11,6 +11,7 @@ import { NasError, InvalidConfigError } from '../errors';
 import { buildReport } from '../report/build';
 import { writeReportFiles } from '../report/write';
 import { createControllerWorker } from '../workers/controller-worker';
+import { createSharingWorker } from '../workers/sharing-worker';
 import { createTrainingWorker } from '../workers/training-worker';
 import type { Db } from '../store/db';
 import { reconcileBeforeRead } from '../workers/closed-searches';
@@ -47,9 +48,10 @@ const USAGE: Record<string, string> = {
 `,
   worker: `  nas worker --queue NAME         a worker polling NAME: the controller worker when NAME is the
                                   controller queue of temporal.yaml, else a training worker
-  nas worker controller|training [--queue NAME] [--device N]
+  nas worker controller|training|sharing [--queue NAME] [--device N]
                                   --device N: a GPU training worker on GPU N only (CUDA_VISIBLE_DEVICES);
-                                  run one per GPU, each training one child at a time
+                                  run one per GPU, each training one child at a time. sharing: holds
+                                  the shared weights of weight-sharing searches (mode weightSharing)
 `,
   migrate: '  nas migrate                     apply the SQL migrations\n',
   dev: '  nas dev up|down                 start / stop the embedded Temporal dev server and PostgreSQL\n',
@@ -73,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
     const f = sub === 'run' ? parseFlags('search run', flags) : parseFlags('search start', flags);
     const runtime = loadRuntimeConfig();
     // Validated before anything is started or written.
-    const { input, config } = searchConfigFrom({ preset: f.preset, file: f.config, set: f.set, trainingTaskQueue: runtime.training.taskQueue });
+    const { input, config } = searchConfigFrom({ preset: f.preset, file: f.config, set: f.set, trainingTaskQueue: runtime.training.taskQueue, sharingTaskQueue: runtime.temporal.taskQueues.sharing });
     checkDataPath(config);
     if (sub === 'run') {
       const result = await runSearch(runtime, { searchId: f.id, input, config, trainingWorkers: 'workers' in f ? f.workers : undefined }, process.stdout);
@@ -173,7 +175,7 @@ async function main(argv: string[]): Promise<number> {
     });
     return 0;
   }
-  if (command === 'worker' && (sub === undefined || sub === 'controller' || sub === 'training')) {
+  if (command === 'worker' && (sub === undefined || sub === 'controller' || sub === 'training' || sub === 'sharing')) {
     const f = parseFlags('worker', flags);
     if (f.device !== undefined) {
       // Read by libtensorflow when tfjs-node-gpu loads (after this): this process sees that GPU only.
@@ -222,16 +224,17 @@ async function withPool(runtime: RuntimeConfig, work: (pool: Db) => Promise<void
  * `nas worker --queue NAME` picks its role from the queue (the issue's spelling); `nas worker
  * controller|training` names it. The controller worker polls only the controller queue of temporal.yaml.
  */
-async function runWorker(named: 'controller' | 'training' | undefined, queue?: string): Promise<number> {
+async function runWorker(named: 'controller' | 'training' | 'sharing' | undefined, queue?: string): Promise<number> {
   const runtime = loadRuntimeConfig();
   const controllerQueue = runtime.temporal.taskQueues.controller;
-  if (!named && !queue) throw new InvalidConfigError('nas worker needs --queue NAME (or controller|training); see nas worker --help');
-  const role = named ?? (queue === controllerQueue ? 'controller' : 'training');
+  if (!named && !queue) throw new InvalidConfigError('nas worker needs --queue NAME (or controller|training|sharing); see nas worker --help');
+  const role = named ?? (queue === controllerQueue ? 'controller' : queue === runtime.temporal.taskQueues.sharing ? 'sharing' : 'training');
   if (role === 'controller' && queue !== undefined && queue !== controllerQueue) {
     throw new InvalidConfigError(`the controller worker polls "${controllerQueue}" (temporal.yaml temporal.taskQueues.controller), not "${queue}"`);
   }
   Runtime.install({ logger: new DefaultLogger(process.env.NAS_LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
-  const { worker, close } = role === 'controller' ? await createControllerWorker(runtime) : await createTrainingWorker(runtime, { taskQueue: queue });
+  const { worker, close } = role === 'controller' ? await createControllerWorker(runtime)
+    : role === 'sharing' ? await createSharingWorker(runtime, { claimQueue: queue }) : await createTrainingWorker(runtime, { taskQueue: queue });
   const parent = Number(process.env.NAS_PARENT_PID ?? 0);
   if (parent > 0) {
     // Started by `nas search run`: leave when it is gone (even after kill -9), not orphaned forever.
@@ -245,7 +248,8 @@ async function runWorker(named: 'controller' | 'training' | undefined, queue?: s
     }, 2000);
     watch.unref();
   }
-  process.stdout.write(`${role} worker polling ${role === 'controller' ? controllerQueue : queue ?? runtime.training.taskQueue}\n`);
+  const polled = role === 'controller' ? controllerQueue : role === 'sharing' ? queue ?? runtime.temporal.taskQueues.sharing : queue ?? runtime.training.taskQueue;
+  process.stdout.write(`${role} worker polling ${polled}\n`);
   await worker.run();
   await close();
   return 0;

@@ -54,9 +54,11 @@ export async function runSearch(runtime: RuntimeConfig, options: StartOptions & 
   if (runtime.temporal.mode === 'dev' || runtime.database.mode === 'embedded') await ensureDevServers(runtime);
   const pool = await openDatabase(runtime);
   const client = await connectClient(runtime);
-  const trainingWorkers = options.trainingWorkers ?? Math.max(1, os.cpus().length);
+  const sharing = options.config.mode === 'weightSharing' ? 1 : 0;
+  // A weight-sharing search trains ω most of the time: its core is not a training worker's too.
+  const trainingWorkers = options.trainingWorkers ?? Math.max(1, os.cpus().length - sharing);
   const searchId = parseSearchId(options.searchId ?? newSearchId());
-  const workers = startLocalWorkers(runtime.home, trainingWorkers, searchId);
+  const workers = startLocalWorkers(runtime.home, trainingWorkers, searchId, sharing);
   try {
     const { handle, resumed } = await startSearch(client, runtime, { ...options, searchId });
     out.write(`${resumed ? 'resuming' : 'started'} search ${searchId}: ${options.config.budget.maxChildren} children, `
@@ -101,8 +103,10 @@ export async function printBest(pool: Db, searchId: string, top: number, out: No
     const score = cell
       ? `perplexity ${formatPerplexity(c.validationPerplexity)}  next-word accuracy ${c.bestValidationAccuracy?.toFixed(4) ?? '-'}`
       : c.bestValidationAccuracy!.toFixed(4);
-    out.write(`  #${rank + 1} ${score}  iteration ${c.iteration} child ${c.childIndex}  `
-      + `${c.paramCount} params  ${describeArchitecture(c.architecture)}\n`);
+    // Weight sharing: only retrained picks carry from-scratch accuracies; the others were measured under ω.
+    const where = c.phase === 'retrain' ? `retrained from scratch (picked by ${c.pick === 'both' ? 'reward and likelihood' : c.pick === 'likely' ? 'likelihood' : 'reward'})`
+      : c.omegaStep !== null ? `shared weights at step ${c.omegaStep}, iteration ${c.iteration} child ${c.childIndex}` : `iteration ${c.iteration} child ${c.childIndex}`;
+    out.write(`  #${rank + 1} ${score}  ${where}  ${c.paramCount} params  ${describeArchitecture(c.architecture)}\n`);
   }
   out.write(`  architecture JSON of #1: ${JSON.stringify(best[0]!.architecture)}\n`);
 }

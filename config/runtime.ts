@@ -25,6 +25,8 @@ export const TaskQueues = z.strictObject({
     cpu: QueueName.default('nas-train-cpu'),
     gpu: QueueName.default('nas-train-gpu'),
   }).prefault({}),
+  /** Weight-sharing searches claim an ω-holding worker here (each then serves on a queue of its own). */
+  sharing: QueueName.default('nas-sharing'),
 });
 export type TaskQueues = z.infer<typeof TaskQueues>;
 

@@ -220,6 +220,38 @@ export const EvolutionConfig = z.object({
   sampleSize: z.number().int().positive().default(3),
 }).strict();
 
+/**
+ * Weight-sharing mode (ENAS, Pham et al. 2018): one set of shared weights ω holds every child of the
+ * CNN space; each controller iteration trains ω on `stepsPerIteration` minibatches (a freshly sampled
+ * child each), then rewards m sampled children by their accuracy under ω. See weight-sharing/.
+ */
+export const WeightSharingConfig = z.object({
+  stepsPerIteration: z.number().int().positive().default(50),
+  batchSize: z.number().int().positive().default(64),
+  /** ω's optimizer: SGD with Nesterov momentum (ENAS's macro search: 0.05 at most, L2 2.5e-4), or Adam. */
+  optimizer: z.enum(['sgd', 'adam']).default('sgd'),
+  learningRate: z.number().positive().default(0.05),
+  momentum: z.number().min(0).max(1).default(0.9),
+  weightDecay: z.number().min(0).default(2.5e-4),
+  /** Global-norm clip of each ω step's gradient; 0 disables. */
+  gradientClip: z.number().min(0).default(5),
+  /** perShape: ω keeps a kernel per height × width (as ENAS, a weight per operation); centreSlice: one largest kernel whose centre smaller ones use (less memory, learns far worse: README). */
+  kernels: z.enum(['perShape', 'centreSlice']).default('perShape'),
+  /** Validation images a child is rewarded on (the same ones for the m children of an iteration). */
+  evalImages: z.number().int().positive().default(500),
+  /** Reward = (shared-weight validation accuracy) ^ rewardExponent; ENAS used the accuracy itself. */
+  rewardExponent: z.number().positive().default(1),
+  /** ω is checkpointed to PostgreSQL every this many steps and after each iteration's training. */
+  checkpointEvery: z.number().int().positive().default(25),
+  /** At the end, k children by shared-weight reward and k by the controller's most likely sample are retrained from scratch (`child`). */
+  retrainTopK: z.number().int().nonnegative().max(50).default(2),
+  /** Where ω-holding workers take claims; each then serves its ω on a task queue of its own. */
+  taskQueue: z.string().min(1).default('nas-sharing'),
+  /** A claimed ω worker that does not pick up its next task within this many seconds is presumed gone. */
+  workerStartSeconds: z.number().positive().default(60),
+}).strict();
+export type WeightSharingConfig = z.infer<typeof WeightSharingConfig>;
+
 export const SearchConfig = z.object({
   seed: z.number().int().nonnegative().max(2 ** 31 - 1).default(1),
   /**
@@ -240,7 +272,14 @@ export const SearchConfig = z.object({
   /** Task queue the trainChild activities go to (one per device kind, see temporal.yaml). */
   trainingTaskQueue: z.string().min(1).default('nas-train-cpu'),
   timeouts: TimeoutsConfig.prefault({}),
-}).strict().refine((c) => c.strategy === 'reinforce' || c.distributed.replicas === 1, {
+  /** fromScratch: every child trains alone (Zoph & Le). weightSharing: children share ω (ENAS). */
+  mode: z.enum(['fromScratch', 'weightSharing']).default('fromScratch'),
+  weightSharing: WeightSharingConfig.prefault({}),
+}).strict().refine((c) => c.mode === 'fromScratch' || (c.space.kind === 'cnn' && c.strategy === 'reinforce' && c.distributed.replicas === 1 && !isTextData(c.data) && c.data.source !== 'nb201Table'), {
+  // One ω lives in one worker's memory, trained between one controller's updates.
+  message: 'mode weightSharing searches the CNN space on image data with the REINFORCE controller as one replica (space.kind cnn, strategy reinforce, distributed.replicas 1)',
+  path: ['mode'],
+}).refine((c) => c.strategy === 'reinforce' || c.distributed.replicas === 1, {
   // Random search and evolution read one replica's history; several replicas would each run their own.
   message: 'random search and evolution run as one replica: distributed.replicas must be 1',
   path: ['distributed', 'replicas'],

@@ -39,3 +39,27 @@ export function sampleTokens(tf: Tf, spec: ControllerSpec, params: Float32Array,
   });
   return tokensPerSample(drawn, m).map((tokens, k) => ({ tokens, logProb: logProb[k]!, entropy: entropy[k]! }));
 }
+
+/**
+ * The controller's most likely architecture, decided greedily step by step: the likeliest choice,
+ * and each anchor bit on when its probability exceeds one half. What a weight-sharing search
+ * retrains besides its best-rewarded children (ENAS derives its final architecture this way).
+ */
+export function mostLikelyTokens(tf: Tf, spec: ControllerSpec, params: Float32Array, numLayers: number): SampledTokens {
+  const drawn: number[][][] = [];
+  const { logProb, entropy } = tf.tidy(() => {
+    const pass = controllerPass(tf, spec, tf.tensor1d(params), numLayers, 1, (step, _index, probs) => {
+      const row = (probs.arraySync() as number[][])[0]!;
+      if (step.kind === 'choice') {
+        const best = row.indexOf(Math.max(...row));
+        drawn.push([[best]]);
+        return tf.tensor1d([best], 'int32');
+      }
+      const bits = row.map((p) => (p > 0.5 ? 1 : 0));
+      drawn.push([bits]);
+      return tf.tensor2d([bits], [1, step.layer], 'int32');
+    });
+    return { logProb: pass.logProb.arraySync() as number[], entropy: pass.entropy.arraySync() as number[] };
+  });
+  return { tokens: tokensPerSample(drawn, 1)[0]!, logProb: logProb[0]!, entropy: entropy[0]! };
+}

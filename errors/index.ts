@@ -41,6 +41,9 @@ export class StaleParametersError extends NasError {}
 /** The tfjs backend asked for in config cannot be loaded on this machine. */
 export class BackendUnavailableError extends NasError {}
 
+/** The shared weights ω of a weight-sharing search produced a non-finite loss: its learning rate is too high. */
+export class SharedWeightsDivergedError extends NasError {}
+
 /** Errors that no retry can fix; activities and workflows treat them as final. */
 export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = [
   'InvalidConfigError',
@@ -50,4 +53,5 @@ export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = [
   'InvalidGradientError',
   'NotFoundError',
   'BackendUnavailableError',
+  'SharedWeightsDivergedError',
 ];

@@ -13,7 +13,12 @@ import { renderPngChart } from './png-chart';
 
 export async function buildReport(pool: Db, searchId: string, options: { top: number }): Promise<Map<string, string | Buffer>> {
   const search = await getSearch(pool, searchId); // NotFoundError naming an unknown id
-  const [children, updates] = await Promise.all([reportChildren(pool, searchId), reportUpdates(pool, searchId)]);
+  const [rows, updates] = await Promise.all([reportChildren(pool, searchId), reportUpdates(pool, searchId)]);
+  // A weight-sharing search: the curves show what the controller sampled (rewarded under shared
+  // weights); its answer, the best and the diagrams, are the picks retrained from scratch.
+  const children = rows.filter((c) => !c.retrained);
+  const retrained = rows.filter((c) => c.retrained);
+  const answer = retrained.length > 0 ? retrained : children;
   let summary: ConfigSummary | null = null;
   try {
     summary = configSummary(parseSearchConfig(search.config));
@@ -41,14 +46,14 @@ export async function buildReport(pool: Db, searchId: string, options: { top: nu
   ];
   // A distribution with nothing to count (a space this build cannot read the layers of) is left out.
   const charts = all.filter((c) => c.kind !== 'bars' || c.categories.length > 0 || children.length === 0);
-  const accuracies = children.flatMap((c) => (c.bestValidationAccuracy === null ? [] : [c.bestValidationAccuracy]));
+  const accuracies = answer.flatMap((c) => (c.bestValidationAccuracy === null ? [] : [c.bestValidationAccuracy]));
   const perplexities = children.flatMap((c) => (c.validationPerplexity === null ? [] : [c.validationPerplexity]));
   const html = renderReportHtml({
     searchId, status: search.status, createdAt: new Date(search.createdAt).toISOString(), spaceKind: search.spaceKind, summary,
     children: children.length, failed: children.filter((c) => c.status === 'failed').length, updates: updates.length,
     bestAccuracy: accuracies.length ? Math.max(...accuracies) : null,
     bestPerplexity: cell ? (perplexities.length ? Math.min(...perplexities) : null) : undefined,
-    charts, top: cell ? topCells(children, options.top) : topChildren(children, options.top),
+    charts, top: cell ? topCells(children, options.top) : topChildren(answer, options.top),
   });
   const files = new Map<string, string | Buffer>([['report.html', html]]);
   for (const chart of charts) files.set(`${chart.id}.png`, renderPngChart(chart));

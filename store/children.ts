@@ -35,6 +35,10 @@ export interface ChildRow extends SampledChild {
   error: string | null;
   /** Recurrent cells only: the lowest validation perplexity over epochs (null for CNNs). */
   validationPerplexity: number | null;
+  /** Weight sharing: 'retrain' for a pick retrained from scratch, with why it was picked; the ω step a searched child was rewarded at. */
+  phase: 'search' | 'retrain';
+  pick: 'reward' | 'likely' | 'both' | null;
+  omegaStep: number | null;
 }
 
 export interface ChildResult {
@@ -50,12 +54,13 @@ export interface ChildResult {
 }
 
 const COLUMNS = `id, child_index, num_layers, architecture, tokens, log_prob, entropy, status, validation_accuracies,
-  best_validation_accuracy, reward, param_count, training_seconds, attempts, error, validation_perplexity`;
+  best_validation_accuracy, reward, param_count, training_seconds, attempts, error, validation_perplexity, phase, pick, omega_step`;
 
 interface Row {
   id: string; child_index: number; num_layers: number; architecture: unknown; tokens: number[]; log_prob: number; entropy: number;
   status: ChildStatus; validation_accuracies: number[] | null; best_validation_accuracy: number | null; reward: number | null;
   param_count: string | null; training_seconds: number | null; attempts: number; error: string | null; validation_perplexity: number | null;
+  phase: ChildRow['phase']; pick: ChildRow['pick']; omega_step: number | null;
 }
 
 function toChild(row: Row): ChildRow {
@@ -65,6 +70,7 @@ function toChild(row: Row): ChildRow {
     validationAccuracies: row.validation_accuracies, bestValidationAccuracy: row.best_validation_accuracy, reward: row.reward,
     paramCount: row.param_count === null ? null : Number(row.param_count), trainingSeconds: row.training_seconds,
     attempts: row.attempts, error: row.error, validationPerplexity: row.validation_perplexity,
+    phase: row.phase, pick: row.pick, omegaStep: row.omega_step,
   };
 }
 
@@ -124,14 +130,15 @@ export function describeKey(key: ChildKey): string {
 }
 
 /** Best child first: lowest perplexity for recurrent cells, else (CNNs, perplexity NULL) highest accuracy. */
-const BEST_FIRST = 'validation_perplexity ASC NULLS LAST, best_validation_accuracy DESC NULLS LAST, id';
+/** A weight-sharing search's retrained picks come before its shared-weight rewards: only they are from-scratch figures. */
+const BEST_FIRST = "(phase = 'retrain') DESC, validation_perplexity ASC NULLS LAST, best_validation_accuracy DESC NULLS LAST, id";
 
 export interface SearchProgressRow { childrenDone: number; bestAccuracy: number | null; bestChildId: number | null }
 
 export async function searchProgress(db: Db, searchId: string): Promise<SearchProgressRow> {
   const { rows } = await db.query<{ done: string; best: number | null; best_id: string | null }>(
-    `SELECT count(*) FILTER (WHERE status IN ('succeeded', 'failed')) AS done,
-            max(best_validation_accuracy) AS best,
+    `SELECT count(*) FILTER (WHERE status IN ('succeeded', 'failed') AND phase = 'search') AS done,
+            coalesce(max(best_validation_accuracy) FILTER (WHERE phase = 'retrain'), max(best_validation_accuracy)) AS best,
             (SELECT id FROM children c2 WHERE c2.search_id = $1 AND c2.status = 'succeeded'
               ORDER BY ${BEST_FIRST} LIMIT 1) AS best_id
      FROM children WHERE search_id = $1`,
@@ -156,6 +163,6 @@ export async function bestChildren(db: Db, searchId: string, top: number): Promi
  * cannot claim the same ones; outside, it is an estimate.
  */
 export async function sampledChildrenCount(db: Db | PoolClient, searchId: string): Promise<number> {
-  const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM children WHERE search_id = $1', [searchId]);
+  const { rows } = await db.query<{ n: string }>("SELECT count(*) AS n FROM children WHERE search_id = $1 AND phase = 'search'", [searchId]);
   return Number(rows[0]!.n);
 }

@@ -19,6 +19,8 @@ export interface ReportChild {
   trainingSeconds: number | null;
   /** As stored: parse it with space/architecture.ts, and expect kinds this build does not know. */
   architecture: unknown;
+  /** A weight-sharing search's pick, retrained from scratch (not a sample of the search). */
+  retrained: boolean;
 }
 
 export interface ReportUpdate {
@@ -34,10 +36,10 @@ export interface ReportUpdate {
 export async function reportChildren(db: Db, searchId: string): Promise<ReportChild[]> {
   const { rows } = await db.query<{
     id: string; replica: number; iteration: number; child_index: number; status: 'succeeded' | 'failed'; num_layers: number;
-    reward: number | null; best_validation_accuracy: number | null; validation_perplexity: number | null; param_count: string | null; training_seconds: number | null; architecture: unknown;
+    reward: number | null; best_validation_accuracy: number | null; validation_perplexity: number | null; param_count: string | null; training_seconds: number | null; architecture: unknown; phase: string;
   }>(
     `SELECT id, replica, iteration, child_index, status, num_layers, reward, best_validation_accuracy, validation_perplexity, param_count,
-            training_seconds, architecture
+            training_seconds, architecture, phase
      FROM children WHERE search_id = $1 AND status IN ('succeeded', 'failed')
      ORDER BY iteration, replica, child_index`,
     [searchId],
@@ -45,7 +47,7 @@ export async function reportChildren(db: Db, searchId: string): Promise<ReportCh
   return rows.map((r) => ({
     id: Number(r.id), replica: r.replica, iteration: r.iteration, childIndex: r.child_index, status: r.status, numLayers: r.num_layers,
     reward: r.reward, bestValidationAccuracy: r.best_validation_accuracy, validationPerplexity: r.validation_perplexity, paramCount: r.param_count === null ? null : Number(r.param_count),
-    trainingSeconds: r.training_seconds, architecture: r.architecture,
+    trainingSeconds: r.training_seconds, architecture: r.architecture, retrained: r.phase === 'retrain',
   }));
 }
 

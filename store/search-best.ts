@@ -1,6 +1,8 @@
 // A search's best result so far as SQL sees it: its space kind, the lowest validation perplexity
 // (recurrent cells) and the highest validation accuracy (for cells: next-word accuracy). What the
-// CLI prints in place of the workflow's bestAccuracy for a cell search. Read-only; no ranking here.
+// CLI prints in place of the workflow's bestAccuracy for a cell search. A weight-sharing search's
+// retrained picks, once there, stand for it (shared-weight accuracies are not from-scratch figures).
+// Read-only; no ranking here.
 import type { Db } from './db';
 
 export interface SearchBest {
@@ -13,7 +15,8 @@ export interface SearchBest {
 export async function searchBest(db: Db, searchId: string): Promise<SearchBest> {
   const { rows } = await db.query<{ space_kind: string | null; perplexity: number | null; accuracy: number | null }>(
     `SELECT (SELECT space_kind FROM searches WHERE id = $1) AS space_kind,
-            min(validation_perplexity) AS perplexity, max(best_validation_accuracy) AS accuracy
+            min(validation_perplexity) AS perplexity,
+            coalesce(max(best_validation_accuracy) FILTER (WHERE phase = 'retrain'), max(best_validation_accuracy)) AS accuracy
      FROM children WHERE search_id = $1 AND status = 'succeeded'`,
     [searchId],
   );

@@ -1,7 +1,9 @@
 // The activity proxies the search workflows use, with their timeouts and retry policy: controller
-// activities on the workflow's own task queue, trainChild on the search's training queue.
+// activities on the workflow's own task queue, trainChild on the search's training queue, and for a
+// weight-sharing search the claim of an ω worker and the ω work on that worker's own queue.
 import { type RetryPolicy, proxyActivities } from '@temporalio/workflow';
 import type { ControllerActivities, TrainingActivities } from '../activities';
+import type { SharingActivities } from '../activities/sharing';
 import type { SearchConfig } from '../config/search-config';
 import { NON_RETRYABLE_ERROR_TYPES } from '../errors';
 
@@ -29,8 +31,24 @@ export function activities(config: SearchConfig) {
     heartbeatTimeout: `${config.timeouts.childHeartbeatSeconds}s`,
     retry: ACTIVITY_RETRY,
   });
+  const ws = config.weightSharing;
+  // Waits for some ω worker to exist, as children wait for training workers.
+  const claim = proxyActivities<Pick<SharingActivities, 'claimSharedWeights'>>({
+    taskQueue: ws.taskQueue, startToCloseTimeout: '1m', retry: ACTIVITY_RETRY,
+  });
+  /**
+   * ω work on one worker's own queue. A worker that dies stops heartbeating; the retry then waits on
+   * a queue nobody polls, and the schedule-to-start timeout (never retried) says the worker is gone.
+   */
+  const sharing = (taskQueue: string) => proxyActivities<Omit<SharingActivities, 'claimSharedWeights'>>({
+    taskQueue,
+    scheduleToStartTimeout: `${ws.workerStartSeconds}s`,
+    startToCloseTimeout: `${config.timeouts.childStartToCloseMinutes}m`,
+    heartbeatTimeout: `${config.timeouts.childHeartbeatSeconds}s`,
+    retry: ACTIVITY_RETRY,
+  });
   // Activity proxies are Proxy objects: they cannot be spread into one object.
-  return { controller, training };
+  return { controller, training, claim, sharing };
 }
 
 export type SearchActivities = ReturnType<typeof activities>;

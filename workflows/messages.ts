@@ -1,7 +1,7 @@
 // The messages of a running nasSearch, defined once: the CLI, tests and the Web UI use these.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
-export type SearchPhase = 'starting' | 'sampling' | 'training' | 'updating' | 'pausing' | 'paused' | 'stopping' | 'completed' | 'stopped';
+export type SearchPhase = 'starting' | 'sampling' | 'training' | 'updating' | 'pausing' | 'paused' | 'stopping' | 'retraining' | 'completed' | 'stopped';
 
 export interface SearchProgress {
   searchId: string;

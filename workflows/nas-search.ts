@@ -15,6 +15,7 @@ import {
   pauseSignal, progressQuery, type ReplicaReport, replicaReportSignal, resumeSignal, setReplicasUpdate, stopSignal, type SearchProgress,
 } from './messages';
 import { nasReplica } from './replica';
+import { retrainPicks } from './weight-sharing';
 import { depthAt } from '../space/search-space';
 import { NasBestAccuracy, NasChildrenDone, NasSpace, NasStatus } from './search-attributes';
 
@@ -101,6 +102,7 @@ export async function nasSearch(input: NasSearchInput): Promise<NasSearchResult>
     validator: (wanted) => {
       if (!Number.isInteger(wanted) || wanted < 1 || wanted > 800) throw new Error(`replicas must be an integer from 1 to 800, got ${wanted}`);
       if (config.strategy !== 'reinforce' && wanted !== 1) throw new Error(`a ${config.strategy} search runs as one replica`);
+      if (config.mode === 'weightSharing' && wanted !== 1) throw new Error('a weight-sharing search runs as one replica (one ω)');
       if (stopRequested || replicas.budgetSpent) throw new Error('the search is finishing: its replicas are not changed any more');
     },
   });
@@ -129,6 +131,10 @@ export async function nasSearch(input: NasSearchInput): Promise<NasSearchResult>
   if (replicas.failure !== null) {
     await acts.controller.setStatus({ searchId, status: 'failed' });
     throw ApplicationFailure.nonRetryable(`a controller replica of ${searchId} failed: ${replicas.failure}`, 'ReplicaFailedError');
+  }
+  if (config.mode === 'weightSharing' && !stopRequested) {
+    publish(progress, config, 'running');
+    await retrainPicks(acts, searchId, progress);
   }
   return finish(acts, searchId, config, progress, stopRequested);
 }

@@ -10,6 +10,7 @@ import type { SearchConfig, SearchConfigInput } from '../config/search-config';
 import { activities, type SearchActivities } from './activities';
 import { checkWorkflowInput, NasReplicaInputSchema, parsedOrFail } from './input';
 import { pauseSignal, type ReplicaReport, replicaReportSignal, resumeSignal, stopSignal } from './messages';
+import { type OmegaRoute, sharedIteration } from './weight-sharing';
 
 export interface NasReplicaInput {
   searchId: string;
@@ -57,6 +58,7 @@ export async function nasReplica(input: NasReplicaInput): Promise<NasReplicaResu
     }
   };
 
+  const omega: OmegaRoute = { taskQueue: null, lost: 0 };
   let iterationsThisRun = 0;
   let finished: NasReplicaResult['finished'] = 'stopped';
   try {
@@ -72,7 +74,9 @@ export async function nasReplica(input: NasReplicaInput): Promise<NasReplicaResu
           ...input, paused, resume: { iteration: report.iteration, bestAccuracy: report.bestAccuracy },
         });
       }
-      const trained = await runIteration(acts, config, input.searchId, input.replica, report);
+      const trained = config.mode === 'weightSharing'
+        ? await sharedIteration(acts, config, { searchId: input.searchId, replica: input.replica, iteration: report.iteration }, report, omega)
+        : await runIteration(acts, config, input.searchId, input.replica, report);
       if (trained === 0) {
         finished = 'budget';
         break;

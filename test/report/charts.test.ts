@@ -19,7 +19,7 @@ function child(i: number, accuracy: number | null, layers = 2, status: 'succeede
   return {
     id: i + 1, replica: 0, iteration: Math.floor(i / 2), childIndex: i % 2, status, numLayers: layers,
     reward: accuracy === null ? 0 : accuracy ** 3, bestValidationAccuracy: accuracy, validationPerplexity: null, paramCount: accuracy === null ? 0 : 100 * (i + 1),
-    trainingSeconds: 1, architecture: cnn(Array.from({ length: layers }, (_, l) => [l % 2 ? 3 : 1, 3, 8, l ? [l - 1] : []])),
+    trainingSeconds: 1, retrained: false, architecture: cnn(Array.from({ length: layers }, (_, l) => [l % 2 ? 3 : 1, 3, 8, l ? [l - 1] : []])),
   };
 }
 

@@ -1,11 +1,11 @@
-// A `nas worker controller|training` process (dist/cli/main.js) started by a test, so the test can
+// A `nas worker controller|training|sharing` process (dist/cli/main.js) started by a test, so the test can
 // kill -9 it like a crash would. Its output goes to a log file; `ready` resolves once it polls. Not a
 // supervisor: nothing is restarted unless the test does it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export type WorkerRole = 'controller' | 'training';
+export type WorkerRole = 'controller' | 'training' | 'sharing';
 
 export interface WorkerProcess {
   role: WorkerRole;
