@@ -10,13 +10,13 @@ import type { ImageDataConfig, SearchConfig } from '../config/search-config';
 import { controllerSpec } from '../controller/controller';
 import { sampleTokens } from '../controller/sample';
 import type { ImageDataset } from '../data/dataset';
-import { InvalidArchitectureError } from '../errors';
+import { InvalidArchitectureError, NotFoundError } from '../errors';
 import { mixSeed } from '../random/prng';
 import type { CnnArchitecture } from '../space/cnn';
 import { decodeArchitecture } from '../space/search-space';
 import { type ChildKey, finishChild, iterationChildren } from '../store/children';
 import type { Db } from '../store/db';
-import { pullParameters } from '../store/parameters';
+import { loadSnapshot } from '../store/parameters';
 import { getSearch } from '../store/searches';
 import { latestOmegaCheckpoint, recordOmegaStep, saveOmegaCheckpoint } from '../store/shared-weights';
 import { childReward } from '../trainer/reward';
@@ -58,12 +58,16 @@ export function createSharingActivities({ pool, tf, loadData, ownQueue, workerId
     loadData: (config) => heartbeatWhile(activityContext(), loadData(imageData(config), config.seed)),
     loadCheckpoint: (searchId, atMost) => latestOmegaCheckpoint(pool, searchId, atMost),
     saveCheckpoint: (searchId, checkpoint) => saveOmegaCheckpoint(pool, searchId, checkpoint, workerIdentity),
-    // ENAS: each ω minibatch trains a child freshly drawn from the controller, here as it is during
-    // this iteration (its update comes after), at the depth of the iteration's sampled children.
+    // ENAS: each ω minibatch trains a child freshly drawn from the controller as it is during this
+    // iteration (its update comes after), at the depth of the iteration's sampled children.
     trainingChildren: async ({ searchId, replica, iteration }, config, count) => {
       const [first] = await iterationChildren(pool, searchId, replica, iteration);
       if (!first) throw new InvalidArchitectureError(`iteration ${iteration} of ${searchId} has no sampled children to take its depth from`);
-      const { params } = await pullParameters(pool, searchId);
+      // The parameters this iteration's children were sampled with (its snapshot): a stale attempt
+      // that outlived the iteration's update finds no snapshot and stops, instead of drawing others.
+      const snapshot = await loadSnapshot(pool, searchId, replica, iteration);
+      if (!snapshot) throw new NotFoundError(`iteration ${iteration} of ${searchId} has no controller snapshot: its update was applied, its ω steps are done`);
+      const { params } = snapshot;
       return sampleTokens(tf, controllerSpec(config), params, first.numLayers, count, mixSeed(config.seed, 0x03e6a, iteration))
         .map((s) => decodeArchitecture(config.space, first.numLayers, s.tokens) as CnnArchitecture);
     },

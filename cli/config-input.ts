@@ -12,9 +12,14 @@ type Json = Record<string, unknown>;
 export function searchConfigFrom(options: { preset?: string; file?: string; set?: readonly string[]; trainingTaskQueue?: string; sharingTaskQueue?: string }): { input: SearchConfigInput; config: SearchConfig } {
   const presetName = options.preset ?? 'digits';
   if (!(presetName in PRESETS)) throw new InvalidConfigError(`unknown preset "${presetName}" (known: ${Object.keys(PRESETS).join(', ')})`);
-  let input: Json = structuredClone(PRESETS[presetName as PresetName]) as Json;
-  if (options.file) input = merge(input, readConfigFile(options.file));
-  for (const assignment of options.set ?? []) input = merge(input, fromAssignment(assignment));
+  const preset = structuredClone(PRESETS[presetName as PresetName]) as Json;
+  let overrides: Json = options.file ? readConfigFile(options.file) : {};
+  for (const assignment of options.set ?? []) overrides = merge(overrides, fromAssignment(assignment));
+  // Another data.source than the preset's starts its data section afresh: the preset's keys belong
+  // to its own source (the cell preset's vocabularySize means nothing to PTB, and is refused there).
+  const source = (section: unknown) => (isObject(section) ? section.source : undefined);
+  if (source(overrides.data) !== undefined && source(overrides.data) !== source(preset.data)) delete preset.data;
+  let input: Json = merge(preset, overrides);
   // Children go to the queue this deployment's training workers poll, unless the config names one.
   if (input.trainingTaskQueue === undefined && options.trainingTaskQueue) input.trainingTaskQueue = options.trainingTaskQueue;
   // Likewise the claims of a weight-sharing search go where this deployment's ω workers listen.

@@ -235,8 +235,12 @@ export const WeightSharingConfig = z.object({
   weightDecay: z.number().min(0).default(2.5e-4),
   /** Global-norm clip of each ω step's gradient; 0 disables. */
   gradientClip: z.number().min(0).default(5),
-  /** perShape: ω keeps a kernel per height × width (as ENAS, a weight per operation); centreSlice: one largest kernel whose centre smaller ones use (less memory, learns far worse: README). */
-  kernels: z.enum(['perShape', 'centreSlice']).default('perShape'),
+  /**
+   * centreSlice: one largest kernel per layer and source, whose centre smaller kernels use; perShape:
+   * a kernel per height × width (as ENAS keeps a weight per operation), more memory, each trained
+   * less often. Measured on the digits (README): centreSlice learned twice as fast in 2,000 steps.
+   */
+  kernels: z.enum(['centreSlice', 'perShape']).default('centreSlice'),
   /** Validation images a child is rewarded on (the same ones for the m children of an iteration). */
   evalImages: z.number().int().positive().default(500),
   /** Reward = (shared-weight validation accuracy) ^ rewardExponent; ENAS used the accuracy itself. */

@@ -3,10 +3,10 @@
 // them. Not training (omega-trainer.ts), not storage (store/shared-weights.ts), not the shape rules
 // (space/cnn-graph.ts decides them and this file follows them, as child/cnn-builder.ts does).
 //
-// Layer i keeps a kernel block per source it may read (the image, each earlier layer j) and per
-// kernel shape h×w, each [h, w, sourceChannels, maxFilters]. A child's layer with an h×w kernel and
-// f filters reading sources S uses, of its h×w block for each source in S, the first f_j input
-// channels and the first f output channels. A convolution of a channel-concatenation is the sum of
+// Layer i keeps a kernel block per source it may read (the image, each earlier layer j): one of the
+// largest kernel whose centre h×w a smaller kernel uses, or one per kernel shape. A child's layer
+// with an h×w kernel and f filters reading sources S uses, of its block for each source in S, the
+// kernel, the first f_j input channels and the first f output channels. A convolution of a channel-concatenation is the sum of
 // per-block convolutions, so concatenating those slices gives exactly the kernel of the from-scratch
 // child (child/cnn-builder.ts).
 import type { Tensor2D, Tensor4D, Variable } from '@tensorflow/tfjs';
@@ -25,9 +25,9 @@ export interface SharedNetworkShape {
   image: { height: number; width: number; channels: number };
   numClasses: number;
   /**
-   * perShape: a block per kernel height × width, as ENAS keeps one set of weights per operation;
-   * centreSlice: one block of the largest kernel, whose centre every smaller kernel uses (a fraction
-   * of the memory; measured to learn far worse, README).
+   * centreSlice: one block of the largest kernel, whose centre every smaller kernel uses; perShape:
+   * a block per kernel height × width, as ENAS keeps one set of weights per operation (more memory,
+   * each block trained less often; it learned half as fast in the README's measurement).
    */
   kernels: 'perShape' | 'centreSlice';
 }
