@@ -25,7 +25,7 @@ test('the repo temporal.yaml gives the documented dev defaults', () => {
   assert.equal(runtime.home, path.join(repoRoot(), '.nas'));
   assert.deepEqual(runtime.temporal, {
     mode: 'dev', address: '127.0.0.1:7233', namespace: 'default', uiPort: 8233, cli: undefined, connectWaitSeconds: 300,
-    taskQueues: { controller: 'nas-controller', training: { cpu: 'nas-train-cpu', gpu: 'nas-train-gpu' } },
+    taskQueues: { controller: 'nas-controller', training: { cpu: 'nas-train-cpu', gpu: 'nas-train-gpu' }, sharing: 'nas-sharing' },
   });
   assert.deepEqual(runtime.database, { mode: 'embedded', port: 54329, connectWaitSeconds: 300 });
   assert.deepEqual(runtime.training, { backend: 'cpu', concurrency: 1, taskQueue: 'nas-train-cpu' });
