@@ -10,7 +10,7 @@ import { createSharingActivities } from '../activities/sharing';
 import { loadTf } from '../backend/tf';
 import type { RuntimeConfig } from '../config/runtime';
 import { loadDataset } from '../data/load';
-import { connectWorker, openDatabase } from './connect';
+import { connectWorker, openDatabaseWaiting } from './connect';
 
 export interface SharingWorker {
   /** This process's own queue. */
@@ -21,7 +21,7 @@ export interface SharingWorker {
 
 export async function createSharingWorker(runtime: RuntimeConfig, options: { claimQueue?: string } = {}): Promise<SharingWorker> {
   const tf = loadTf(runtime.training.backend);
-  const pool = await openDatabase(runtime);
+  const pool = await openDatabaseWaiting(runtime);
   const connection = await connectWorker(runtime);
   const claimQueue = options.claimQueue ?? runtime.temporal.taskQueues.sharing;
   const ownQueue = `${claimQueue}/${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
