@@ -112,11 +112,12 @@ export function createSharingActivities({ pool, tf, loadData, ownQueue, workerId
       for (const [k, child] of children.entries()) {
         const key: ChildKey = { searchId: input.searchId, replica: input.replica, iteration: input.iteration, childIndex: child.childIndex };
         const accuracy = accuracies[k]!;
+        // The step first: a crash between the two leaves a child without reward, which the retry evaluates again.
+        await recordOmegaStep(pool, child.id, step);
         stored.push(await finishChild(pool, key, child.id, {
           status: 'succeeded', validationAccuracies: [accuracy], reward: childReward([accuracy], 1, config.weightSharing.rewardExponent),
           paramCount: subgraphParamCount(archs[k]!, data.channels, data.numClasses), trainingSeconds: seconds, worker: workerIdentity,
         }));
-        await recordOmegaStep(pool, child.id, step);
       }
       return toEvaluation(stored, step, false);
     },

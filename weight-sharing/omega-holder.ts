@@ -33,7 +33,8 @@ export interface Progress {
   cancelled: () => boolean;
 }
 
-interface Held { state: OmegaState; order: MinibatchOrder; train: SplitTensors; valid: SplitTensors }
+/** `saved`: the newest step of this ω known to be in a checkpoint (restored from, or written). */
+interface Held { state: OmegaState; order: MinibatchOrder; train: SplitTensors; valid: SplitTensors; saved: number | null }
 
 /** ω at the step asked for, and the checkpoint step it was restored from in this call (null: it was in memory, or fresh). */
 interface Advanced { h: Held; restoredFrom: number | null }
@@ -52,6 +53,9 @@ export function omegaShape(config: SearchConfig, data: Pick<ImageDataset, 'heigh
   };
 }
 
+/** ω's a worker keeps in memory at once (the worker runs one ω step at a time anyway). */
+const HELD_SEARCHES = 2;
+
 export function createOmegaHolder(deps: OmegaHolderDeps) {
   const { tf } = deps;
   const held = new Map<string, Held>();
@@ -67,7 +71,11 @@ export function createOmegaHolder(deps: OmegaHolderDeps) {
 
   async function load(searchId: string, config: SearchConfig, from: number, target: number): Promise<Advanced> {
     const current = held.get(searchId);
-    if (current && current.state.step >= from && current.state.step <= target) return { h: current, restoredFrom: null };
+    if (current && current.state.step >= from && current.state.step <= target) {
+      held.delete(searchId); // re-inserted: the map's order is the order of last use
+      held.set(searchId, current);
+      return { h: current, restoredFrom: null };
+    }
     const data = await deps.loadData(config);
     const shape = omegaShape(config, data);
     const ws = config.weightSharing;
@@ -83,9 +91,17 @@ export function createOmegaHolder(deps: OmegaHolderDeps) {
     if (current) release(current);
     const next: Held = {
       state, train: splitTensors(tf, data, data.train), valid: splitTensors(tf, data, data.valid),
-      order: new MinibatchOrder(data.train.count, ws.batchSize, mixSeed(config.seed, 0x0b47c)),
+      order: new MinibatchOrder(data.train.count, ws.batchSize, mixSeed(config.seed, 0x0b47c)), saved: checkpoint?.step ?? null,
     };
     held.set(searchId, next);
+    // A long-lived worker serves search after search: the least recently used ω beyond the newest
+    // HELD_SEARCHES goes (it is in its checkpoint; a search that comes back restores it).
+    for (const [other, h] of held) {
+      if (held.size <= HELD_SEARCHES) break;
+      if (other === searchId) continue;
+      held.delete(other);
+      release(h);
+    }
     return { h: next, restoredFrom: checkpoint?.step ?? null };
   }
 
@@ -103,22 +119,34 @@ export function createOmegaHolder(deps: OmegaHolderDeps) {
     const target = from + n;
     const loaded = await load(searchId, config, from, target);
     const { h } = loaded;
-    if (h.state.step === target) return loaded;
-    const children = await deps.trainingChildren(key, config, n);
-    while (h.state.step < target) {
-      if (progress.cancelled()) throw new ChildCancelledError(`ω training of ${searchId} cancelled at step ${h.state.step}`);
-      const step = h.state.step;
-      const loss = trainOmegaStep(tf, h.state, children[step - from]!, h.train, h.order.indices(step));
-      if (!Number.isFinite(loss)) {
+    const save = async () => {
+      await deps.saveCheckpoint(searchId, takeCheckpoint(h.state));
+      h.saved = h.state.step;
+    };
+    try {
+      if (h.state.step < target) {
+        const children = await deps.trainingChildren(key, config, n);
+        while (h.state.step < target) {
+          if (progress.cancelled()) throw new ChildCancelledError(`ω training of ${searchId} cancelled at step ${h.state.step}`);
+          const step = h.state.step;
+          const loss = trainOmegaStep(tf, h.state, children[step - from]!, h.train, h.order.indices(step));
+          if (!Number.isFinite(loss)) throw new SharedWeightsDivergedError(`ω diverged at step ${step} of ${searchId} (loss ${loss}); lower weightSharing.learningRate`);
+          progress.heartbeat({ step: h.state.step, loss });
+          if (h.state.step % config.weightSharing.checkpointEvery === 0 && h.state.step < target) await save();
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      }
+      // The iteration's last step is always in a checkpoint before this returns (the next iteration's
+      // steps cannot be replayed from before it); a save that failed is made again by the retry.
+      if (h.saved !== target) await save();
+    } catch (err) {
+      // Between steps ω is whole (a cancellation lands there); any other failure may have left a step
+      // half-applied, so the retry starts again from the newest checkpoint rather than from memory.
+      if (!(err instanceof ChildCancelledError)) {
         held.delete(searchId);
         release(h);
-        throw new SharedWeightsDivergedError(`ω diverged at step ${step} of ${searchId} (loss ${loss}); lower weightSharing.learningRate`);
       }
-      progress.heartbeat({ step: h.state.step, loss });
-      if (h.state.step % config.weightSharing.checkpointEvery === 0 || h.state.step === target) {
-        await deps.saveCheckpoint(searchId, takeCheckpoint(h.state));
-      }
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      throw err;
     }
     return loaded;
   }

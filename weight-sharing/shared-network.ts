@@ -77,20 +77,23 @@ export function createSharedNetwork(tf: Tf, shape: SharedNetworkShape, seed: num
   const gammas: Variable[] = [];
   const betas: Variable[] = [];
   const head: Variable[] = [];
-  for (let i = 0; i < maxLayers; i++) {
-    for (let s = 0; s <= i; s++) {
-      const channels = s === 0 ? image.channels : f;
-      for (const k of shapes) {
-        const name = kernelName(i, s, shape.kernels === 'perShape' ? k : undefined);
-        const area = k.height * k.width;
-        kernels.set(name, tf.variable(uniform([k.height, k.width, channels, f], area * channels, area * f), true, prefix + name));
+  // In tidy: the initial values are freed once the variables hold them (variables outlive a tidy).
+  tf.tidy(() => {
+    for (let i = 0; i < maxLayers; i++) {
+      for (let s = 0; s <= i; s++) {
+        const channels = s === 0 ? image.channels : f;
+        for (const k of shapes) {
+          const name = kernelName(i, s, shape.kernels === 'perShape' ? k : undefined);
+          const area = k.height * k.width;
+          kernels.set(name, tf.variable(uniform([k.height, k.width, channels, f], area * channels, area * f), true, prefix + name));
+        }
       }
+      gammas.push(tf.variable(tf.ones([f]), true, `${prefix}omega/layer${i}/bn_gamma`));
+      betas.push(tf.variable(tf.zeros([f]), true, `${prefix}omega/layer${i}/bn_beta`));
+      head.push(tf.variable(uniform([f, numClasses], f, numClasses), true, `${prefix}omega/head/from_layer${i}`));
     }
-    gammas.push(tf.variable(tf.ones([f]), true, `${prefix}omega/layer${i}/bn_gamma`));
-    betas.push(tf.variable(tf.zeros([f]), true, `${prefix}omega/layer${i}/bn_beta`));
-    head.push(tf.variable(uniform([f, numClasses], f, numClasses), true, `${prefix}omega/head/from_layer${i}`));
-  }
-  const headBias = tf.variable(tf.zeros([numClasses]), true, `${prefix}omega/head/bias`);
+  });
+  const headBias = tf.tidy(() => tf.variable(tf.zeros([numClasses]), true, `${prefix}omega/head/bias`));
   const variables = [...kernels.values(), ...gammas, ...betas, ...head, headBias];
   return { shape, kernels, gammas, betas, head, headBias, variables, prefix };
 }

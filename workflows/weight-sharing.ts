@@ -56,7 +56,10 @@ export async function sharedIteration(
 export async function retrainPicks(acts: SearchActivities, searchId: string, progress: SearchProgress): Promise<void> {
   progress.phase = 'retraining';
   const keys = await acts.controller.prepareRetrain({ searchId });
-  const outcomes = await Promise.all(keys.map((key) => acts.training.trainChild(key)));
+  // One pick that cannot be trained (its attempts spent) does not undo the others: the search keeps them.
+  const settled = await Promise.allSettled(keys.map((key) => acts.training.trainChild(key)));
+  const outcomes = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  if (outcomes.length === 0 && settled.length > 0) throw (settled[0] as PromiseRejectedResult).reason;
   const best = outcomes.map((o) => o.bestAccuracy).filter((a): a is number => a !== null);
   // From here on the search's best is a from-scratch accuracy, as nas best shows it.
   if (best.length > 0) progress.bestAccuracy = Math.max(...best);
