@@ -15,13 +15,12 @@ import { advantages, mean, updateBaseline } from '../reinforce/baseline';
 import { reinforceGradient } from '../reinforce/estimator';
 import { describeArchitecture } from '../space/architecture';
 import { decodeArchitecture, depthAt } from '../space/search-space';
-import { encodeNb201 } from '../space/nb201';
-import { replayedProposal } from '../strategies/baselines';
 import { bestChildren, insertSampledChildren, iterationChildren, sampledChildrenCount, searchProgress } from '../store/children';
 import { type Db, isUniqueViolation, withTransaction } from '../store/db';
 import { deleteSnapshot, ensureBaseline, loadSnapshot, pullParameters, pushShardGradient, readBaseline, saveSnapshot, shardLayout, writeBaseline } from '../store/parameters';
 import { createSearch, getSearch, lockSearch, setSearchStatus, type SearchStatus } from '../store/searches';
 import { findUpdate, insertUpdate, type UpdateRow } from '../store/updates';
+import { claimable, sampleBaselineChildren } from './baseline-sampling';
 import { createRetrainActivities } from './retrain';
 
 export interface ControllerDeps {
@@ -77,7 +76,7 @@ export function createControllerActivities({ pool, tf }: ControllerDeps) {
     },
 
     /**
-     * Claims up to `count` children of the search's global budget for this replica's iteration and
+     * Claims up to `count` children of the search's global budget (children, and wall time if budget.maxMinutes is set) for this replica's iteration and
      * samples them with the parameters as they are now. The claim, the children and the parameter
      * snapshot are written in one transaction holding the search row, so replicas never claim the
      * same slots and the depth schedule counts every replica's children (section 4.1). A retry
@@ -89,7 +88,10 @@ export function createControllerActivities({ pool, tf }: ControllerDeps) {
       const existing = await iterationChildren(pool, input.searchId, input.replica, input.iteration);
       if (existing.length > 0) return toBatch(existing);
       const config = await configOf(input.searchId);
-      if (config.strategy !== 'reinforce') return sampleBaseline(pool, config, input);
+      if (config.strategy !== 'reinforce') {
+        if (!(await sampleBaselineChildren(pool, config, input))) return { numLayers: depthAt(config, await sampledChildrenCount(pool, input.searchId)), children: [] };
+        return toBatch(await iterationChildren(pool, input.searchId, input.replica, input.iteration));
+      }
       // Sample outside the lock (the controller pass is the slow part), at the depth and count the
       // budget gives now; if other replicas moved either meanwhile, sample again.
       for (let attempt = 0; ; attempt++) {
@@ -109,7 +111,7 @@ export function createControllerActivities({ pool, tf }: ControllerDeps) {
           await lockSearch(client, input.searchId);
           if ((await iterationChildren(client, input.searchId, input.replica, input.iteration)).length > 0) return 'stored';
           const claimed = await sampledChildrenCount(client, input.searchId);
-          const count = Math.min(input.count, config.budget.maxChildren - claimed);
+          const count = await claimable(client, input.searchId, config, input.count, claimed);
           if (count <= 0) return 'spent';
           // Other replicas claimed meanwhile: the depth or the remaining budget moved; sample again.
           if ((depthAt(config, claimed) !== numLayers || count < sampled.length) && attempt < 10) return 'resample';
@@ -199,22 +201,6 @@ export function createControllerActivities({ pool, tf }: ControllerDeps) {
 }
 
 class AlreadyApplied extends Error {}
-
-/** Random search / regularized evolution: the next proposal, from the search's own history. */
-async function sampleBaseline(pool: Db, config: SearchConfig, input: BatchKey & { count: number }): Promise<SampledBatch> {
-  const history: number[][] = [];
-  for (let iteration = 0; iteration < input.iteration; iteration++) {
-    const children = await iterationChildren(pool, input.searchId, input.replica, iteration);
-    // Strategies observe the validation accuracy, as the in-process harness gives them.
-    history.push(children.map((c) => c.bestValidationAccuracy ?? 0));
-  }
-  const claimed = await sampledChildrenCount(pool, input.searchId);
-  const proposal = replayedProposal(config, history).slice(0, Math.max(0, Math.min(input.count, config.budget.maxChildren - claimed)));
-  if (proposal.length === 0) return { numLayers: 6, children: [] };
-  await withTransaction(pool, (client) => insertSampledChildren(client, input.searchId, input.replica, input.iteration,
-    proposal.map((architecture, childIndex) => ({ childIndex, numLayers: 6, architecture, tokens: encodeNb201(architecture), logProb: 0, entropy: 0 }))));
-  return toBatch(await iterationChildren(pool, input.searchId, input.replica, input.iteration));
-}
 
 function toBatch(children: { childIndex: number; numLayers: number; architecture: Parameters<typeof describeArchitecture>[0] }[]): SampledBatch {
   return {

@@ -23,9 +23,6 @@ export function parseSearchConfig(input: unknown): SearchConfig {
   if (config.space.kind === 'cnn' && text) {
     throw new InvalidConfigError(`invalid search config: data.source "${config.data.source}" is text; space.kind "cnn" needs an image data.source (mnist, idx, cifar10)`);
   }
-  if (config.strategy !== 'reinforce' && config.space.kind !== 'nb201') {
-    throw new InvalidConfigError(`invalid search config: strategy "${config.strategy}" searches the nb201 space only; use strategy "reinforce" for space.kind "${config.space.kind}"`);
-  }
   return config;
 }
 

@@ -189,6 +189,12 @@ export const BudgetConfig = z.object({
   childrenPerIteration: z.number().int().positive().max(800).default(8),
   /** The search stops after this many children. */
   maxChildren: z.number().int().positive().default(12800),
+  /**
+   * Or once this much wall time has passed since the search was created (downtime and pauses count):
+   * no child is sampled after it, the iteration in flight finishes, and a weight-sharing search goes on
+   * to retrain its picks. Unset: no time limit.
+   */
+  maxMinutes: z.number().positive().optional(),
 }).strict();
 export type BudgetConfig = z.infer<typeof BudgetConfig>;
 
@@ -219,14 +225,19 @@ export type DistributedConfig = z.infer<typeof DistributedConfig>;
 export const EvolutionConfig = z.object({
   populationSize: z.number().int().positive().default(10),
   sampleSize: z.number().int().positive().default(3),
+  /**
+   * Children bred from one population, trained together. 1 is R_EA.py's cycle (one child, then the
+   * population moves); more keeps that many training workers busy, as Real et al.'s asynchronous workers.
+   */
+  childrenPerCycle: z.number().int().positive().max(800).default(1),
 }).strict();
 
 
 export const SearchConfig = z.object({
   seed: z.number().int().nonnegative().max(2 ** 31 - 1).default(1),
   /**
-   * Who proposes children: the REINFORCE controller (the paper), or, as baselines on a
-   * NAS-Bench-201 table, random search and regularized evolution.
+   * Who proposes children: the REINFORCE controller (the paper), or, as baselines on any space, random
+   * search and regularized evolution (strategies/token-baselines.ts), under the same depth schedule.
    */
   strategy: z.enum(['reinforce', 'random', 'evolution']).default('reinforce'),
   evolution: EvolutionConfig.prefault({}),

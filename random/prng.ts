@@ -1,16 +1,23 @@
 // Seeded pseudo-random numbers: every random choice the search makes (sampling, splits, shuffles,
 // initialisations) comes from here, so the same seed replays the same search. Not cryptographic.
 
+/** A mulberry32 stream; `state()` is all it remembers: mulberry32(s.state()) goes on exactly where s is. */
+export interface Mulberry32 {
+  (): number;
+  state(): number;
+}
+
 /** mulberry32: a 32-bit generator, uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): Mulberry32 {
   let a = seed >>> 0;
-  return () => {
+  const next = (): number => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+  return Object.assign(next, { state: () => a });
 }
 
 /** Mixes several integers into one 32-bit seed (FNV-1a over their bytes), e.g. (seed, replica, iteration). */

@@ -90,6 +90,13 @@ export async function setSearchStatus(pool: Db, id: string, status: SearchStatus
   );
 }
 
+/** Minutes since the search was created, by PostgreSQL's clock (one clock for every worker): budget.maxMinutes reads it. */
+export async function searchAgeMinutes(db: Db | PoolClient, id: string): Promise<number> {
+  const { rows } = await db.query<{ minutes: number }>('SELECT extract(epoch FROM now() - created_at)::float8 / 60 AS minutes FROM searches WHERE id = $1', [id]);
+  if (!rows[0]) throw new NotFoundError(`no search with id "${id}"`);
+  return rows[0].minutes;
+}
+
 /** Serializes claims on a search's child budget: held until the caller's transaction ends. */
 export async function lockSearch(client: PoolClient, id: string): Promise<void> {
   const { rowCount } = await client.query('SELECT 1 FROM searches WHERE id = $1 FOR UPDATE', [id]);

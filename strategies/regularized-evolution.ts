@@ -48,6 +48,17 @@ export function mutateCell(parent: Nb201Architecture, random: () => number): Nb2
   return Object.freeze({ kind: 'nb201', ops: Object.freeze(ops) });
 }
 
+/** Tournament (R_EA.py lines 138-146): S members uniformly with replacement; the first best of the sample is the parent. */
+export function tournament<M extends { readonly reward: number }>(population: readonly M[], sampleSize: number, random: () => number): M {
+  if (population.length === 0) throw new Error('regularized evolution: a tournament needs a population');
+  let best: M | undefined;
+  for (let i = 0; i < sampleSize; i++) {
+    const candidate = population[Math.floor(random() * population.length)]!;
+    if (!best || candidate.reward > best.reward) best = candidate; // Python max(): the earliest maximum wins
+  }
+  return best!;
+}
+
 export function createRegularizedEvolution(seed: number, options: RegularizedEvolutionOptions = {}): RegularizedEvolution {
   const { populationSize = 10, sampleSize = 3 } = options;
   for (const [name, value] of [['populationSize', populationSize], ['sampleSize', sampleSize]] as const) {
@@ -58,22 +69,13 @@ export function createRegularizedEvolution(seed: number, options: RegularizedEvo
   let queries = 0;
   let pending: Nb201Architecture | undefined;
 
-  /** Tournament (R_EA.py lines 138-146): S members uniformly with replacement; the first best of the sample is the parent. */
-  function parent(): Member {
-    let best: Member | undefined;
-    for (let i = 0; i < sampleSize; i++) {
-      const candidate = population[Math.floor(random() * population.length)]!;
-      if (!best || candidate.reward > best.reward) best = candidate; // Python max(): the earliest maximum wins
-    }
-    return best!;
-  }
 
   return {
     name: 'evolution',
     propose() {
       if (pending) throw new Error('regularized evolution: propose called again before observe');
       // R_EA.py lines 124-130: random cells until the population is full, then one mutated child per cycle.
-      pending = queries < populationSize ? sampleUniformCell(random) : mutateCell(parent().arch, random);
+      pending = queries < populationSize ? sampleUniformCell(random) : mutateCell(tournament(population, sampleSize, random).arch, random);
       return [pending];
     },
     observe(observations: readonly Observation<Nb201Architecture>[]) {

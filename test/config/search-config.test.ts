@@ -30,7 +30,9 @@ test('bad configs name the offending key', () => {
     [{ data: { source: 'idx' } }, /data\.path/],
     [{ space: { kind: 'nb201' } }, /space\.kind "nb201" and data\.source "mnist" do not go together/],
     [{ data: { source: 'nb201Table', path: 't.csv' } }, /space\.kind "cnn" and data\.source "nb201Table"/],
-    [{ strategy: 'evolution' }, /strategy "evolution" searches the nb201 space only/],
+    [{ strategy: 'evolution', evolution: { childrenPerCycle: 0 } }, /evolution\.childrenPerCycle/],
+    [{ budget: { maxMinutes: 0 } }, /budget\.maxMinutes/],
+    [{ strategy: 'random', mode: 'weightSharing' }, /mode weightSharing searches the CNN space .* with the REINFORCE controller/],
     [{ strategy: 'bayesian' }, /strategy/],
     [{ data: { source: 'mnist', trainSize: 9500 } }, /10000 digits[\s\S]*data\.trainSize|data\.trainSize[\s\S]*10000 digits/],
     [{ contoller: {} }, /contoller/],
@@ -74,7 +76,7 @@ test('rnnCell cross-checks name the key', () => {
     [{ space: { kind: 'rnnCell' }, data: { source: 'ptb' } }, /data\.path/],
     [{ space: { kind: 'rnnCell' }, languageModel: { layers: 3 } }, /languageModel\.layers/],
     [{ space: { kind: 'rnnCell' }, languageModel: { hiddenUnits: 3 } }, /hiddenUnits/],
-    [{ space: { kind: 'rnnCell' }, strategy: 'random' }, /strategy "random" searches the nb201 space only/],
+    [{ space: { kind: 'rnnCell' }, strategy: 'random', distributed: { replicas: 2 } }, /random search and evolution run as one replica/],
   ];
   for (const [input, message] of cases) {
     assert.throws(() => parseSearchConfig(input), (e: Error) => e instanceof InvalidConfigError && message.test(e.message), JSON.stringify(input));

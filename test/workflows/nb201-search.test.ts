@@ -60,7 +60,8 @@ after(async () => {
 
 for (const strategy of ['reinforce', 'random', 'evolution'] as const) {
   test(`${strategy}: the workflow and the in-process harness query the same cells with the same rewards for a seed`, async () => {
-    // 3 iterations of 4, the last cut to 2 for REINFORCE (both must cut it alike); one a step for the baselines.
+    // 3 iterations of 4, the last cut to 2 for REINFORCE (both must cut it alike); random search draws 4 an
+    // iteration too (the same cells in the same order as one at a time), evolution one a cycle (R_EA.py).
     const budget = strategy === 'reinforce' ? 10 : 14;
     const config = {
       ...PRESETS.nb201, strategy, seed: 3, data: { source: 'nb201Table', path: tablePath },
