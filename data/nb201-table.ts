@@ -41,6 +41,25 @@ export interface Nb201Table {
   best(column: Nb201AccuracyColumn): Nb201Row;
 }
 
+/** A table's data set: `id` as the benchmark's files name it (cifar100), `name` for people (CIFAR-100). */
+export interface Nb201Dataset {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** The benchmark's data sets, by the file stem its tables go by (cifar10.csv.gz). */
+const NB201_DATASETS: Readonly<Record<string, string>> = { cifar10: 'CIFAR-10', cifar100: 'CIFAR-100', 'imagenet16-120': 'ImageNet16-120' };
+
+/**
+ * The data set a table holds, read from its file name: the format has no data-set column, and every
+ * data set's table has the same columns. A stem the benchmark does not use names itself (id = name = stem).
+ */
+export function nb201DatasetOf(source: string): Nb201Dataset {
+  const stem = basename(source).replace(/\.gz$/i, '').replace(/\.csv$/i, '');
+  const name = NB201_DATASETS[stem.toLowerCase()];
+  return name ? { id: stem.toLowerCase(), name } : { id: stem, name: stem };
+}
+
 /** Reads a table from `path` (gunzipped when it ends in .gz). */
 export async function loadNb201Table(path: string): Promise<Nb201Table> {
   const file = await readIfExists(dirname(path), basename(path));

@@ -101,9 +101,8 @@ export function legendEntries(chart: Chart): { name: string; color: string }[] {
 }
 export const LEGEND_WIDTH = 150;
 
-/** `legend: false` for renderers that cannot write the legend's names (the PNG images). */
-export function layoutChart(chart: Chart, width: number, height: number, options: { legend: boolean } = { legend: true }): Layout {
-  const right = width - MARGIN.right - (options.legend && legendEntries(chart).length ? LEGEND_WIDTH : 0);
+export function layoutChart(chart: Chart, width: number, height: number): Layout {
+  const right = width - MARGIN.right - (legendEntries(chart).length ? LEGEND_WIDTH : 0);
   const plot = { left: MARGIN.left, top: MARGIN.top, right, bottom: height - MARGIN.bottom };
   if (chart.kind === 'bars') {
     const n = Math.max(1, chart.bins.length);

@@ -1,6 +1,7 @@
 // A tiny RGB raster for the report's PNG images: filled rectangles, thick anti-alias-free lines,
-// filled dots, and digits in a 3x5 pixel font (axis ticks only). Deterministic to the byte; not a
-// general canvas (no text beyond digits, no curves, no blending).
+// filled dots, and text in the 5x7 pixel font of font.ts, across or reading upwards. Deterministic to
+// the byte; not a general canvas (no curves, no blending, no text at other angles).
+import { GLYPH_ADVANCE, glyphRows } from './font';
 
 export type Rgb = readonly [number, number, number];
 
@@ -8,17 +9,6 @@ export function hexColor(hex: string): Rgb {
   const v = Number.parseInt(hex.replace('#', ''), 16);
   return [(v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff];
 }
-
-/** 3 wide × 5 tall, one string per row, for the characters tick labels use. */
-const GLYPHS: Record<string, string[]> = {
-  '0': ['###', '#.#', '#.#', '#.#', '###'], '1': ['.#.', '##.', '.#.', '.#.', '###'],
-  '2': ['###', '..#', '###', '#..', '###'], '3': ['###', '..#', '###', '..#', '###'],
-  '4': ['#.#', '#.#', '###', '..#', '..#'], '5': ['###', '#..', '###', '..#', '###'],
-  '6': ['###', '#..', '###', '#.#', '###'], '7': ['###', '..#', '..#', '..#', '..#'],
-  '8': ['###', '#.#', '###', '#.#', '###'], '9': ['###', '#.#', '###', '..#', '###'],
-  '.': ['...', '...', '...', '...', '.#.'], '-': ['...', '...', '###', '...', '...'],
-  k: ['#..', '#.#', '##.', '#.#', '#.#'], M: ['#.#', '###', '###', '#.#', '#.#'],
-};
 
 export class Raster {
   readonly pixels: Uint8Array;
@@ -64,17 +54,19 @@ export class Raster {
     }
   }
 
-  /** Draws `text` with its top-left at (x, y); characters without a glyph leave a gap. */
-  text(x: number, y: number, text: string, color: Rgb, scale = 2): void {
+  /**
+   * Draws `text` with its first character's top-left at (x, y), every font pixel a `scale`-sided square.
+   * `up` reads bottom to top, as SVG's rotate(-90): (x, y) is then the first character's bottom-left, and
+   * the glyphs' tops face left.
+   */
+  text(x: number, y: number, text: string, color: Rgb, scale = 1, direction: 'across' | 'up' = 'across'): void {
     [...text].forEach((ch, k) => {
-      const glyph = GLYPHS[ch];
-      glyph?.forEach((row, gy) => [...row].forEach((cell, gx) => {
-        if (cell === '#') this.fillRect(x + (k * 4 + gx) * scale, y + gy * scale, scale, scale, color);
+      glyphRows(ch).forEach((row, gy) => [...row].forEach((cell, gx) => {
+        if (cell !== '#') return;
+        const along = (k * GLYPH_ADVANCE + gx) * scale;
+        if (direction === 'across') this.fillRect(x + along, y + gy * scale, scale, scale, color);
+        else this.fillRect(x + gy * scale, y - along - scale, scale, scale, color);
       }));
     });
-  }
-
-  static textWidth(text: string, scale = 2): number {
-    return text.length * 4 * scale - scale;
   }
 }

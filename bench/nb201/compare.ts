@@ -1,18 +1,19 @@
-// Compares search strategies on the NAS-Bench-201 table (CIFAR-10 by default): every strategy of
+// Compares search strategies on a NAS-Bench-201 table (CIFAR-10's by default): every strategy of
 // bench/nb201/strategies.ts runs seeds 1..N to the largest budget; prints test accuracy of the pick per
-// budget beside the paper's numbers and writes best-so-far.svg. A benchmark: it never fails on its figures.
+// budget, beside the paper's numbers for the table's data set when paper.ts has them, and writes
+// best-so-far.svg. A benchmark: it never fails on its figures.
 //   node dist/bench/nb201/compare.js [--table <csv[.gz]>] [--seeds 100] [--budgets 100,300,1000] [--set controller.learningRate=0.01 ...]
 //        [--out bench/nb201/out] [--strategies random,evolution] [--x log|linear]
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { repoRoot } from '../../config/runtime';
-import { loadNb201Table } from '../../data/nb201-table';
+import { loadNb201Table, nb201DatasetOf } from '../../data/nb201-table';
 import type { Nb201Architecture } from '../../space/nb201';
-import { nb201Evaluator, runSearch, summarize, type BudgetSummary, type Nb201Evaluation, type SearchRun } from '../../strategies/harness';
-import { PAPER_CIFAR10, PAPER_CIFAR10_OPTIMUM } from './paper';
+import { nb201Evaluator, runSearch, summarize, type Nb201Evaluation, type SearchRun } from '../../strategies/harness';
 import { bestSoFarSvg, type Curve } from './plot';
 import { STRATEGIES } from './strategies';
+import { plotWords, summaryMarkdown, type StrategySummary } from './summary';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,11 +29,8 @@ function positiveInteger(name: string, text: string): number {
   return n;
 }
 
-interface Outcome {
-  name: string;
-  summaries: BudgetSummary[];
-  curve: Curve;
-  seconds: number;
+interface Outcome extends StrategySummary {
+  readonly curve: Curve;
 }
 
 /** Mean over runs of the pick's test accuracy after each query. */
@@ -40,28 +38,6 @@ function meanCurve(name: string, runs: readonly SearchRun<Nb201Architecture, Nb2
   const length = runs[0]!.bestSoFar.length;
   const values = Array.from({ length }, (_, i) => runs.reduce((sum, run) => sum + run.bestSoFar[i]!.evaluation.testAccuracy, 0) / runs.length);
   return { name, values };
-}
-
-function markdown(outcomes: readonly Outcome[], budgets: readonly number[], seeds: number, bestIndex: number, rewardBestIndex: number): string {
-  const percent = (share: number) => `${(100 * share).toFixed(0)}%`;
-  const cell = (s: BudgetSummary) => `${s.mean.toFixed(2)} ± ${s.std.toFixed(2)} (${percent(s.shareFoundBest)} / ${percent(s.shareFoundRewardBest)})`;
-  const paper = (name: string) => (PAPER_CIFAR10[name] ? `${PAPER_CIFAR10[name].mean.toFixed(2)} ± ${PAPER_CIFAR10[name].std.toFixed(2)}` : '—');
-  const lines = [
-    `| queries | ${outcomes.map((o) => o.name).join(' | ')} |`,
-    `|---|${outcomes.map(() => '---').join('|')}|`,
-    ...budgets.map((b, i) => `| ${b} | ${outcomes.map((o) => cell(o.summaries[i]!)).join(' | ')} |`),
-    `| paper: 500 runs, 12,000 simulated s; optimum ${PAPER_CIFAR10_OPTIMUM} | ${outcomes.map((o) => paper(o.name)).join(' | ')} |`,
-    `| wall time, all seeds | ${outcomes.map((o) => `${o.seconds.toFixed(2)} s`).join(' | ')} |`,
-  ];
-  return [
-    `CIFAR-10 test accuracy (%) of the pick (the best-by-reward query so far; reward = valid_acc_12ep / 100),`,
-    `mean ± population std over seeds 1..${seeds}; (a% / b%) = share of runs whose pick is the table's best cell by`,
-    `valid_acc_200ep (index ${bestIndex}) / by the reward valid_acc_12ep (index ${rewardBestIndex}).`,
-    `Budgets count queries, repeats included; the paper's budget was 12,000 simulated seconds of training.`,
-    '',
-    ...lines,
-    '',
-  ].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -90,13 +66,9 @@ async function main(): Promise<void> {
   }
 
   const best = table.best('valid_acc_200ep');
-  const report = markdown(outcomes, budgets, seeds, best.index, table.best('valid_acc_12ep').index);
-  const svg = bestSoFarSvg(outcomes.map((o) => o.curve), {
-    title: `NAS-Bench-201 ${path.basename(tablePath)}: best-so-far pick, mean over ${seeds} seeds`,
-    xScale,
-    references: Object.entries(PAPER_CIFAR10).map(([name, r]) => ({ name, label: `paper ${r.label} ${r.mean.toFixed(2)}`, value: r.mean })),
-    optimum: { label: `optimum ${PAPER_CIFAR10_OPTIMUM} (index ${best.index}: ${best.test_acc_200ep})`, value: PAPER_CIFAR10_OPTIMUM },
-  });
+  const dataset = nb201DatasetOf(table.source);
+  const report = summaryMarkdown(dataset, outcomes, budgets, seeds, { best, rewardBest: table.best('valid_acc_12ep') });
+  const svg = bestSoFarSvg(outcomes.map((o) => o.curve), { ...plotWords(dataset, path.basename(tablePath), seeds, best), xScale });
   await mkdir(outDir, { recursive: true });
   await writeFile(path.join(outDir, 'best-so-far.svg'), svg);
   await writeFile(path.join(outDir, 'summary.md'), report);

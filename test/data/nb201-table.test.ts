@@ -7,7 +7,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { repoRoot } from '../../config/runtime';
-import { createNb201Table, loadNb201Table, parseNb201Csv } from '../../data/nb201-table';
+import { createNb201Table, loadNb201Table, nb201DatasetOf, parseNb201Csv } from '../../data/nb201-table';
 import { DatasetNotFoundError, InvalidArchitectureError, InvalidDatasetError } from '../../errors';
 import { decodeNb201, fromCellString, toCellString } from '../../space/nb201';
 import { tempFolder } from './fixtures';
@@ -112,4 +112,12 @@ test('createNb201Table rejects a repeated index', () => {
 test('a folder given as the table is a DatasetNotFoundError naming it, not a bare EISDIR retried', async () => {
   const folder = await tempFolder();
   await assert.rejects(loadNb201Table(folder), (err: Error) => err.name === 'DatasetNotFoundError' && err.message.includes(folder) && /is a folder/.test(err.message));
+});
+
+test('a table names its data set by its file name, as the benchmark names its tables; any other name stands for itself', () => {
+  assert.deepEqual(nb201DatasetOf(SHARED_TABLE), { id: 'cifar10', name: 'CIFAR-10' });
+  assert.deepEqual(nb201DatasetOf('/t/cifar100.csv'), { id: 'cifar100', name: 'CIFAR-100' });
+  assert.deepEqual(nb201DatasetOf('ImageNet16-120.csv.gz'), { id: 'imagenet16-120', name: 'ImageNet16-120' });
+  assert.deepEqual(nb201DatasetOf('/t/cifar10-valid.csv.gz'), { id: 'cifar10-valid', name: 'cifar10-valid' });
+  assert.deepEqual(nb201DatasetOf('synthetic'), { id: 'synthetic', name: 'synthetic' });
 });
