@@ -1,24 +1,8 @@
 // The search config: one zod schema that is both the validator and the type. Defaults follow
 // Zoph & Le 2017; `presets.ts` holds the small embedded default. Nothing here reads env or files.
 import { z } from 'zod';
+import { CnnSpaceConfig } from './cnn-space-config';
 import { WeightSharingConfig } from './weight-sharing-config';
-
-const choices = (defaults: number[]) =>
-  z.array(z.number().int().positive()).min(1).default(defaults)
-    .refine((xs) => new Set(xs).size === xs.length, { message: 'choices must be distinct' });
-
-/** Section 3.1: per layer, filter height/width, number of filters, stride; then the anchor point. */
-export const CnnSpaceConfig = z.object({
-  kind: z.literal('cnn'),
-  filterHeights: choices([1, 3, 5, 7]),
-  filterWidths: choices([1, 3, 5, 7]),
-  filters: choices([24, 36, 48, 64]),
-  /** [1] fixes the stride (no decision is sampled for it). */
-  strides: choices([1]),
-  /** Section 3.3: whether anchor points (skip connections) are sampled at all. */
-  skips: z.boolean().default(true),
-}).strict();
-export type CnnSpaceConfig = z.infer<typeof CnnSpaceConfig>;
 
 /** The NAS-Bench-201 cell (Dong & Yang 2020): 6 edges, 5 operations each, evaluated from a table. */
 export const Nb201SpaceConfig = z.object({ kind: z.literal('nb201') }).strict();
@@ -259,6 +243,7 @@ export const SearchConfig = z.object({
 });
 export type SearchConfig = z.infer<typeof SearchConfig>;
 export { WeightSharingConfig };
+export { CnnSpaceConfig } from './cnn-space-config';
 
 const CNN_CHOICE_KEYS = ['filterHeights', 'filterWidths', 'filters', 'strides'] as const;
 
