@@ -243,24 +243,25 @@ export const SearchConfig = z.object({
 });
 export type SearchConfig = z.infer<typeof SearchConfig>;
 export { WeightSharingConfig };
-export { CnnSpaceConfig } from './cnn-space-config';
+export { CNN_LAYER_TYPES, CNN_POOL_TYPES, CnnSpaceConfig, type CnnLayerType } from './cnn-space-config';
 
 const CNN_CHOICE_KEYS = ['filterHeights', 'filterWidths', 'filters', 'strides'] as const;
 
 /**
  * Why a space gives the controller nothing to decide (so no REINFORCE gradient exists), or null.
  * Only a CNN space can: every nb201 edge has 5 operations, and an rnnCell always picks its cell
- * indices among 2·base − 1 ≥ 3 nodes. A CNN decides a key with two or more choices, or, with
- * skips, the anchors of layers that have an earlier layer (so from schedule.startLayers ≥ 2 on).
+ * indices among 2·base − 1 ≥ 3 nodes. A CNN decides a key (its layer type included) with two or
+ * more choices, or, with skips, the anchors of layers that have an earlier layer (so from
+ * schedule.startLayers ≥ 2 on).
  */
 function nothingToDecide(space: SpaceConfig, schedule: ScheduleConfig): string | null {
-  if (space.kind !== 'cnn' || CNN_CHOICE_KEYS.some((key) => space[key].length > 1)) return null;
+  if (space.kind !== 'cnn' || space.layerTypes.length > 1 || CNN_CHOICE_KEYS.some((key) => space[key].length > 1)) return null;
   if (space.skips && schedule.startLayers >= 2) return null;
   const keys = CNN_CHOICE_KEYS.map((key) => `space.${key}`).join(', ');
   const skips = space.skips
     ? `space.skips is on but schedule.startLayers is ${schedule.startLayers} (a first layer has no earlier layer to connect)`
     : 'space.skips is false';
   return `the space has nothing for the controller to decide: ${keys} have one choice each and ${skips}; `
-    + 'give one of them a second choice or turn space.skips on';
+    + 'give one of them (or space.layerTypes) a second choice or turn space.skips on';
 }
 export type SearchConfigInput = z.input<typeof SearchConfig>;
