@@ -233,6 +233,11 @@ export const SearchConfig = z.object({
   // One ω lives in one worker's memory, trained between one controller's updates.
   message: 'mode weightSharing searches the CNN space on image data with the REINFORCE controller as one replica (space.kind cnn, strategy reinforce, distributed.replicas 1)',
   path: ['mode'],
+}).refine((c) => c.mode === 'fromScratch' || c.space.kind !== 'cnn' || c.space.layerTypes.every((t) => t === 'conv'), {
+  // ω holds a kernel block per layer and source, sized by maxFilters; a pooling layer's output has its
+  // inputs' channels, which no block is sized for (weight-sharing/shared-network.ts).
+  message: 'mode weightSharing shares convolutions only: space.layerTypes must be ["conv"] (pooling layers need mode fromScratch)',
+  path: ['space', 'layerTypes'],
 }).refine((c) => c.strategy === 'reinforce' || c.distributed.replicas === 1, {
   // Random search and evolution read one replica's history; several replicas would each run their own.
   message: 'random search and evolution run as one replica: distributed.replicas must be 1',

@@ -103,7 +103,7 @@ test('a CNN space with nothing for the controller to decide is refused, naming i
   parseSearchConfig({ space: { kind: 'rnnCell', base: 2, combinations: ['add'], activations: ['tanh'] } });
 });
 
-test('CNN layer types (section 3.4): convolutions only by default, distinct, known', () => {
+test('CNN layer types (section 3.4): convolutions only by default; pooling is refused with weightSharing, naming the keys', () => {
   const c = parseSearchConfig({});
   assert.deepEqual(c.space.kind === 'cnn' && c.space.layerTypes, ['conv']);
   const pooling = { kind: 'cnn', layerTypes: ['conv', 'maxPool', 'avgPool'] };
@@ -115,6 +115,13 @@ test('CNN layer types (section 3.4): convolutions only by default, distinct, kno
   ] as const) {
     assert.throws(() => parseSearchConfig({ space }), (e: Error) => e instanceof InvalidConfigError && message.test(e.message), JSON.stringify(space));
   }
+  const sharing = { ...PRESETS.sharing, space: { ...PRESETS.sharing.space, ...pooling } };
+  assert.throws(() => parseSearchConfig(sharing), (e: Error) => e instanceof InvalidConfigError
+    && /mode weightSharing shares convolutions only: space\.layerTypes must be \["conv"\]/.test(e.message)
+    && /→ at space\.layerTypes/.test(e.message));
+  parseSearchConfig(PRESETS.sharing);
+  parseSearchConfig({ ...PRESETS.sharing, space: { ...PRESETS.sharing.space, layerTypes: ['conv'] } });
+  parseSearchConfig({ ...sharing, mode: 'fromScratch' });
   // A second layer type is a decision: it alone gives the controller something to decide.
   const oneChoice = { kind: 'cnn', filterHeights: [3], filterWidths: [3], filters: [8], strides: [1], skips: false };
   assert.throws(() => parseSearchConfig({ space: oneChoice }), /give one of them \(or space\.layerTypes\) a second choice/);
