@@ -4,7 +4,7 @@
 import type { LayersModel, SymbolicTensor, Variable, layers } from '@tensorflow/tfjs';
 import type { Tf } from '../backend/tf';
 import { InvalidArchitectureError, NasError } from '../errors';
-import { type CnnArchitecture, validateCnn } from '../space/cnn';
+import { type CnnArchitecture, type ConvLayer, type PoolLayer, validateCnn } from '../space/cnn';
 import { concatPadding, layerShapes, layerSources, type SpatialShape, unconsumedLayers } from '../space/cnn-graph';
 
 export interface ImageShape { height: number; width: number; channels: number }
@@ -16,10 +16,11 @@ export interface ImageShape { height: number; width: number; channels: number }
 const BN_MOMENTUM = 0.9;
 
 /**
- * Builds the child network of `arch`: per layer conv (no bias) → batch norm → ReLU, its inputs
- * padded and concatenated per section 3.3; the unconsumed outputs feed global average pooling and a
- * softmax classifier. Layer names are stable (`layer3_conv`, `layer3_pad1`, `classifier_dense`).
- * Weights are glorot-initialised from `seed`, so equal seeds give equal networks.
+ * Builds the child network of `arch`: per layer conv (no bias) → batch norm → ReLU, or a max / average
+ * pool (section 3.4; no weights, no batch norm), its inputs padded and concatenated per section 3.3;
+ * the unconsumed outputs feed global average pooling and a softmax classifier. Layer names are stable
+ * (`layer3_conv`, `layer4_pool`, `layer3_pad1`, `classifier_dense`). Weights are glorot-initialised
+ * from `seed`, so equal seeds give equal networks.
  */
 export function buildCnn(tf: Tf, arch: CnnArchitecture, input: ImageShape, numClasses: number, seed: number): LayersModel {
   const checked = validateCnn(arch);
@@ -35,19 +36,9 @@ export function buildCnn(tf: Tf, arch: CnnArchitecture, input: ImageShape, numCl
       const x = source.kind === 'image'
         ? image
         : merge(tf, `layer${i}`, source.layers.map((j) => ({ from: j, tensor: outputs[j]!, shape: shapes[j]! })), add);
-      const conv = symbolic(tf, add(tf.layers.conv2d({
-        name: `layer${i}_conv`,
-        filters: layer.filters,
-        kernelSize: [layer.filterHeight, layer.filterWidth],
-        strides: layer.stride,
-        padding: 'same',
-        useBias: false, // batch norm's beta is the bias
-        kernelInitializer: tf.initializers.glorotUniform({ seed: derivedSeed(seed, i) }),
-      })).apply(x), `layer${i}_conv`); // [batch, ceil(h/stride), ceil(w/stride), filters]
-      const normed = symbolic(tf, add(tf.layers.batchNormalization({ name: `layer${i}_bn`, axis: -1, momentum: BN_MOMENTUM })).apply(conv), `layer${i}_bn`); // same shape
-      outputs.push(symbolic(tf, add(tf.layers.activation({ name: `layer${i}_relu`, activation: 'relu' })).apply(normed), `layer${i}_relu`)); // same shape
+      outputs.push(layer.type === undefined ? convBlock(tf, i, layer, x, seed, add) : pool(tf, i, layer, x, add));
     });
-    // [batch, maxH, maxW, sum of unconsumed filters]
+    // [batch, maxH, maxW, sum of unconsumed channels]
     const features = merge(tf, 'classifier', unconsumedLayers(checked).map((j) => ({ from: j, tensor: outputs[j]!, shape: shapes[j]! })), add);
     const pooled = symbolic(tf, add(tf.layers.globalAveragePooling2d({ name: 'classifier_pool' })).apply(features), 'classifier_pool'); // [batch, channels]
     const probabilities = symbolic(tf, add(tf.layers.dense({
@@ -62,6 +53,36 @@ export function buildCnn(tf: Tf, arch: CnnArchitecture, input: ImageShape, numCl
     if (err instanceof NasError) throw err;
     throw new InvalidArchitectureError(`cannot build the child network: ${(err as Error).message}`);
   }
+}
+
+type Add = <L extends layers.Layer>(l: L) => L;
+
+/** Layer i as conv (no bias) → batch norm → ReLU. */
+function convBlock(tf: Tf, i: number, layer: ConvLayer, x: SymbolicTensor, seed: number, add: Add): SymbolicTensor {
+  const conv = symbolic(tf, add(tf.layers.conv2d({
+    name: `layer${i}_conv`,
+    filters: layer.filters,
+    kernelSize: [layer.filterHeight, layer.filterWidth],
+    strides: layer.stride,
+    padding: 'same',
+    useBias: false, // batch norm's beta is the bias
+    kernelInitializer: tf.initializers.glorotUniform({ seed: derivedSeed(seed, i) }),
+  })).apply(x), `layer${i}_conv`); // [batch, ceil(h/stride), ceil(w/stride), filters]
+  const normed = symbolic(tf, add(tf.layers.batchNormalization({ name: `layer${i}_bn`, axis: -1, momentum: BN_MOMENTUM })).apply(conv), `layer${i}_bn`); // same shape
+  return symbolic(tf, add(tf.layers.activation({ name: `layer${i}_relu`, activation: 'relu' })).apply(normed), `layer${i}_relu`); // same shape
+}
+
+/** Layer i as a filterHeight × filterWidth max or average pool with the layer's stride, 'same' padding. */
+function pool(tf: Tf, i: number, layer: PoolLayer, x: SymbolicTensor, add: Add): SymbolicTensor {
+  const name = `layer${i}_pool`;
+  const args = {
+    name,
+    poolSize: [layer.filterHeight, layer.filterWidth] as [number, number],
+    strides: [layer.stride, layer.stride] as [number, number], // given: tfjs defaults a pool's strides to its window
+    padding: 'same' as const,
+  };
+  const pooling = layer.type === 'maxPool' ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args);
+  return symbolic(tf, add(pooling).apply(x), name); // [batch, ceil(h/stride), ceil(w/stride), channels of x]
 }
 
 /** Trainable parameters (batch-norm moving statistics are not counted). */
@@ -81,16 +102,16 @@ export function trainableVariables(tf: Tf, model: LayersModel): Variable[] {
 interface MergeInput { from: number; tensor: SymbolicTensor; shape: SpatialShape }
 
 /** Section 3.3: inputs of different sizes are zero-padded to the largest, then concatenated on channels. */
-function merge(tf: Tf, name: string, inputs: readonly MergeInput[], add: <L extends layers.Layer>(l: L) => L): SymbolicTensor {
+function merge(tf: Tf, name: string, inputs: readonly MergeInput[], add: Add): SymbolicTensor {
   if (inputs.length === 1) return inputs[0]!.tensor;
   const { paddings } = concatPadding(inputs.map((input) => input.shape));
   const padded = inputs.map((input, k) => {
     const padding = paddings[k]!;
     if (padding.flat().every((p) => p === 0)) return input.tensor;
     const padName = `${name}_pad${input.from}`;
-    return symbolic(tf, add(tf.layers.zeroPadding2d({ name: padName, padding })).apply(input.tensor), padName); // [batch, targetH, targetW, filters_k]
+    return symbolic(tf, add(tf.layers.zeroPadding2d({ name: padName, padding })).apply(input.tensor), padName); // [batch, targetH, targetW, channels_k]
   });
-  return symbolic(tf, add(tf.layers.concatenate({ name: `${name}_concat`, axis: -1 })).apply(padded), `${name}_concat`); // [batch, targetH, targetW, sum filters_k]
+  return symbolic(tf, add(tf.layers.concatenate({ name: `${name}_concat`, axis: -1 })).apply(padded), `${name}_concat`); // [batch, targetH, targetW, sum channels_k]
 }
 
 function symbolic(tf: Tf, output: unknown, name: string): SymbolicTensor {

@@ -1,24 +1,8 @@
 // The search config: one zod schema that is both the validator and the type. Defaults follow
 // Zoph & Le 2017; `presets.ts` holds the small embedded default. Nothing here reads env or files.
 import { z } from 'zod';
+import { CnnSpaceConfig } from './cnn-space-config';
 import { WeightSharingConfig } from './weight-sharing-config';
-
-const choices = (defaults: number[]) =>
-  z.array(z.number().int().positive()).min(1).default(defaults)
-    .refine((xs) => new Set(xs).size === xs.length, { message: 'choices must be distinct' });
-
-/** Section 3.1: per layer, filter height/width, number of filters, stride; then the anchor point. */
-export const CnnSpaceConfig = z.object({
-  kind: z.literal('cnn'),
-  filterHeights: choices([1, 3, 5, 7]),
-  filterWidths: choices([1, 3, 5, 7]),
-  filters: choices([24, 36, 48, 64]),
-  /** [1] fixes the stride (no decision is sampled for it). */
-  strides: choices([1]),
-  /** Section 3.3: whether anchor points (skip connections) are sampled at all. */
-  skips: z.boolean().default(true),
-}).strict();
-export type CnnSpaceConfig = z.infer<typeof CnnSpaceConfig>;
 
 /** The NAS-Bench-201 cell (Dong & Yang 2020): 6 edges, 5 operations each, evaluated from a table. */
 export const Nb201SpaceConfig = z.object({ kind: z.literal('nb201') }).strict();
@@ -260,6 +244,11 @@ export const SearchConfig = z.object({
   // One ω lives in one worker's memory, trained between one controller's updates.
   message: 'mode weightSharing searches the CNN space on image data with the REINFORCE controller as one replica (space.kind cnn, strategy reinforce, distributed.replicas 1)',
   path: ['mode'],
+}).refine((c) => c.mode === 'fromScratch' || c.space.kind !== 'cnn' || c.space.layerTypes.every((t) => t === 'conv'), {
+  // ω holds a kernel block per layer and source, sized by maxFilters; a pooling layer's output has its
+  // inputs' channels, which no block is sized for (weight-sharing/shared-network.ts).
+  message: 'mode weightSharing shares convolutions only: space.layerTypes must be ["conv"] (pooling layers need mode fromScratch)',
+  path: ['space', 'layerTypes'],
 }).refine((c) => c.strategy === 'reinforce' || c.distributed.replicas === 1, {
   // Random search and evolution read one replica's history; several replicas would each run their own.
   message: 'random search and evolution run as one replica: distributed.replicas must be 1',
@@ -270,23 +259,25 @@ export const SearchConfig = z.object({
 });
 export type SearchConfig = z.infer<typeof SearchConfig>;
 export { WeightSharingConfig };
+export { CNN_LAYER_TYPES, CNN_POOL_TYPES, CnnSpaceConfig, type CnnLayerType } from './cnn-space-config';
 
 const CNN_CHOICE_KEYS = ['filterHeights', 'filterWidths', 'filters', 'strides'] as const;
 
 /**
  * Why a space gives the controller nothing to decide (so no REINFORCE gradient exists), or null.
  * Only a CNN space can: every nb201 edge has 5 operations, and an rnnCell always picks its cell
- * indices among 2·base − 1 ≥ 3 nodes. A CNN decides a key with two or more choices, or, with
- * skips, the anchors of layers that have an earlier layer (so from schedule.startLayers ≥ 2 on).
+ * indices among 2·base − 1 ≥ 3 nodes. A CNN decides a key (its layer type included) with two or
+ * more choices, or, with skips, the anchors of layers that have an earlier layer (so from
+ * schedule.startLayers ≥ 2 on).
  */
 function nothingToDecide(space: SpaceConfig, schedule: ScheduleConfig): string | null {
-  if (space.kind !== 'cnn' || CNN_CHOICE_KEYS.some((key) => space[key].length > 1)) return null;
+  if (space.kind !== 'cnn' || space.layerTypes.length > 1 || CNN_CHOICE_KEYS.some((key) => space[key].length > 1)) return null;
   if (space.skips && schedule.startLayers >= 2) return null;
   const keys = CNN_CHOICE_KEYS.map((key) => `space.${key}`).join(', ');
   const skips = space.skips
     ? `space.skips is on but schedule.startLayers is ${schedule.startLayers} (a first layer has no earlier layer to connect)`
     : 'space.skips is false';
   return `the space has nothing for the controller to decide: ${keys} have one choice each and ${skips}; `
-    + 'give one of them a second choice or turn space.skips on';
+    + 'give one of them (or space.layerTypes) a second choice or turn space.skips on';
 }
 export type SearchConfigInput = z.input<typeof SearchConfig>;

@@ -29,8 +29,11 @@ export function readArchitecture(json: unknown): Architecture | undefined {
   }
 }
 
+/** `3x5/36 s2`: a 3×5 kernel, 36 filters, stride 2; a pooling layer is `max 3x5 s2` or `avg 3x5`. */
 export function cnnLayerLabel(l: CnnArchitecture['layers'][number]): string {
-  return `${l.filterHeight}x${l.filterWidth}/${l.filters}${l.stride > 1 ? ` s${l.stride}` : ''}`;
+  const window = `${l.filterHeight}x${l.filterWidth}`;
+  const op = l.type === undefined ? `${window}/${l.filters}` : `${l.type === 'maxPool' ? 'max' : 'avg'} ${window}`;
+  return `${op}${l.stride > 1 ? ` s${l.stride}` : ''}`;
 }
 
 /** `key` keeps the arrow marker's id unique among several diagrams on one page. */

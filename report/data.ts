@@ -79,14 +79,15 @@ export const byDepth: Categorize = (c) => [`${c.numLayers} layers`];
 
 export const byFilterSize: Categorize = (c) => {
   const arch = readArchitecture(c.architecture);
-  if (arch?.kind === 'cnn') return arch.layers.map((l) => `${l.filterHeight}x${l.filterWidth}`);
+  // A pooling window is no filter: the charts count convolutions only.
+  if (arch?.kind === 'cnn') return arch.layers.flatMap((l) => (l.type === undefined ? [`${l.filterHeight}x${l.filterWidth}`] : []));
   if (arch?.kind === 'nb201') return [...arch.ops];
   return [];
 };
 
 export const byFilterCount: Categorize = (c) => {
   const arch = readArchitecture(c.architecture);
-  return arch?.kind === 'cnn' ? arch.layers.map((l) => `${l.filters} filters`) : [];
+  return arch?.kind === 'cnn' ? arch.layers.flatMap((l) => (l.type === undefined ? [`${l.filters} filters`] : [])) : [];
 };
 
 /**

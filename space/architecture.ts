@@ -24,13 +24,18 @@ export function architectureKey(arch: Architecture): string {
       : v);
 }
 
-/** A one-line summary for logs and progress: `0:3x3/36 1:5x1/24<-0 ...`, the NB201 cell string, or the cell's nodes. */
+/**
+ * A one-line summary for logs and progress: `0:3x3/36 1:5x1/24<-0 2:max3x3s2<-1 ...` (a 3×3 max pool
+ * is `max3x3`, an average pool `avg3x3`), the NB201 cell string, or the cell's nodes.
+ */
 export function describeArchitecture(arch: Architecture): string {
   if (arch.kind === 'nb201') return toCellString(arch);
   if (arch.kind === 'rnnCell') return describeRnnCell(arch);
-  return arch.layers.map((l, i) =>
-    `${i}:${l.filterHeight}x${l.filterWidth}/${l.filters}${l.stride > 1 ? `s${l.stride}` : ''}${l.inputs.length ? `<-${l.inputs.join(',')}` : ''}`,
-  ).join(' ');
+  return arch.layers.map((l, i) => {
+    const window = `${l.filterHeight}x${l.filterWidth}`;
+    const op = l.type === undefined ? `${window}/${l.filters}` : `${l.type === 'maxPool' ? 'max' : 'avg'}${window}`;
+    return `${i}:${op}${l.stride > 1 ? `s${l.stride}` : ''}${l.inputs.length ? `<-${l.inputs.join(',')}` : ''}`;
+  }).join(' ');
 }
 
 function safeJson(text: string): unknown {

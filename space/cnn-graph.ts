@@ -1,6 +1,7 @@
 // The three rules of section 3.3 that make every sampled CNN buildable, as pure shape arithmetic
 // the builder follows and tests check by hand: a layer with no input takes the image; outputs no
-// layer consumes are concatenated before the classifier; smaller inputs are zero-padded.
+// layer consumes are concatenated before the classifier; smaller inputs are zero-padded. A pooling
+// layer (section 3.4) follows them as a convolution does: same 'same'-padded size, its input's channels.
 import type { CnnArchitecture } from './cnn';
 
 /** What feeds layer i: the image, or earlier layers (in index order). */
@@ -34,7 +35,7 @@ export function concatPadding(shapes: readonly SpatialShape[]): { target: Spatia
   return { target, paddings };
 }
 
-/** Output size of a 'same'-padded convolution with this stride. */
+/** Output size of a 'same'-padded convolution (or pooling window) with this stride. */
 export function convOutput(shape: SpatialShape, stride: number): SpatialShape {
   return { height: Math.ceil(shape.height / stride), width: Math.ceil(shape.width / stride) };
 }
@@ -48,4 +49,14 @@ export function layerShapes(arch: CnnArchitecture, image: SpatialShape): Spatial
     shapes.push(convOutput(input, layer.stride));
   });
   return shapes;
+}
+
+/** Channels of every layer's output: a convolution's filters; a pooling layer keeps what it pools (the concatenation of its inputs). */
+export function layerChannels(arch: CnnArchitecture, imageChannels: number): number[] {
+  const channels: number[] = [];
+  for (const layer of arch.layers) {
+    if (layer.type === undefined) channels.push(layer.filters);
+    else channels.push(layer.inputs.length === 0 ? imageChannels : layer.inputs.reduce((n, j) => n + channels[j]!, 0));
+  }
+  return channels;
 }

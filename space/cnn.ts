@@ -1,20 +1,31 @@
-// The CNN search space of Zoph & Le 2017 (section 3.1, 3.3): an architecture as a plain immutable
-// value, and the token sequence the controller emits for it. Not the tfjs builder (child/), nor
-// the controller (controller/): only the mapping between the two and its validation.
+// The CNN search space of Zoph & Le 2017 (sections 3.1, 3.3, and 3.4's pooling layers): an
+// architecture as a plain immutable value, and the token sequence the controller emits for it.
+// Not the tfjs builder (child/), nor the controller (controller/): only the mapping and validation.
 import { z } from 'zod';
-import type { CnnSpaceConfig } from '../config/search-config';
+import { CNN_POOL_TYPES, type CnnLayerType, type CnnSpaceConfig } from '../config/search-config';
 import { InvalidArchitectureError } from '../errors';
 import type { Step } from './step';
 
-export const CnnLayer = z.object({
-  filterHeight: z.number().int().positive(),
-  filterWidth: z.number().int().positive(),
-  filters: z.number().int().positive(),
-  stride: z.number().int().positive(),
-  /** Indices of earlier layers that feed this one (sorted); empty means the image does. */
-  inputs: z.array(z.number().int().nonnegative()),
+const size = z.number().int().positive();
+/** Indices of earlier layers that feed this one (sorted); empty means the image does. */
+const inputs = z.array(z.number().int().nonnegative());
+
+/**
+ * A convolution carries no `type` (as every architecture stored before section 3.4's pooling did);
+ * `type: undefined` makes it the discriminant. Keys in this order: a parsed layer serialises as before.
+ */
+export const ConvLayer = z.object({
+  filterHeight: size, filterWidth: size, filters: size, stride: size, inputs,
+  type: z.undefined().optional(),
 }).strict();
-export type CnnLayer = Readonly<z.infer<typeof CnnLayer>>;
+/** Section 3.4: a max or average pool over a filterHeight × filterWidth window; no filters, it keeps its input's channels. */
+export const PoolLayer = z.object({
+  type: z.enum(CNN_POOL_TYPES), filterHeight: size, filterWidth: size, stride: size, inputs,
+}).strict();
+export const CnnLayer = z.discriminatedUnion('type', [ConvLayer, PoolLayer]);
+export type ConvLayer = Readonly<z.infer<typeof ConvLayer>>;
+export type PoolLayer = Readonly<z.infer<typeof PoolLayer>>;
+export type CnnLayer = ConvLayer | PoolLayer;
 
 export const CnnArchitecture = z.object({
   kind: z.literal('cnn'),
@@ -22,12 +33,31 @@ export const CnnArchitecture = z.object({
 }).strict();
 export type CnnArchitecture = Readonly<{ kind: 'cnn'; layers: readonly CnnLayer[] }>;
 
-/** The categorical decisions of one layer, in the order the controller emits them. */
-export type LayerDecision = 'filterHeight' | 'filterWidth' | 'filters' | 'stride';
-const LAYER_DECISIONS: readonly LayerDecision[] = ['filterHeight', 'filterWidth', 'filters', 'stride'];
+/** A CNN of convolutions only: all the paper's section 3.1 space samples, and all weight sharing covers. */
+export type ConvArchitecture = Readonly<{ kind: 'cnn'; layers: readonly ConvLayer[] }>;
+
+export function layerType(layer: CnnLayer): CnnLayerType {
+  return layer.type ?? 'conv';
+}
+
+/** Layer i as a convolution, for code that covers convolutions only; a pooling layer is refused by name. */
+export function convLayer(arch: CnnArchitecture, i: number): ConvLayer {
+  const layer = arch.layers[i];
+  if (!layer) throw new InvalidArchitectureError(`layer ${i}: the architecture has ${arch.layers.length} layers`);
+  if (layer.type !== undefined) throw new InvalidArchitectureError(`layer ${i} is a ${layer.type} layer, not a convolution`);
+  return layer;
+}
+
+/**
+ * The categorical decisions of one layer, in the order the controller emits them. A layerType
+ * token is an index into space.layerTypes; the others index their value's list.
+ */
+export type LayerDecision = 'layerType' | 'filterHeight' | 'filterWidth' | 'filters' | 'stride';
+const LAYER_DECISIONS: readonly LayerDecision[] = ['layerType', 'filterHeight', 'filterWidth', 'filters', 'stride'];
 
 export function decisionChoices(space: CnnSpaceConfig, decision: LayerDecision): readonly number[] {
   switch (decision) {
+    case 'layerType': return space.layerTypes.map((_, i) => i);
     case 'filterHeight': return space.filterHeights;
     case 'filterWidth': return space.filterWidths;
     case 'filters': return space.filters;
@@ -67,7 +97,9 @@ function chainInputs(space: CnnSpaceConfig, layer: number): number[] {
 
 /**
  * Tokens: for each choice step the index of the chosen value; for the anchor of layer i, i bits
- * (bit j = 1 when layer j feeds layer i). Returns the architecture they describe.
+ * (bit j = 1 when layer j feeds layer i). Returns the architecture they describe. The steps are
+ * the same for every layer type (the controller's sequence has a fixed length per depth), so a
+ * pooling layer still has a filters token when filters are sampled; it is ignored.
  */
 export function decodeCnn(space: CnnSpaceConfig, numLayers: number, tokens: readonly number[]): CnnArchitecture {
   const steps = cnnSteps(space, numLayers);
@@ -76,10 +108,9 @@ export function decodeCnn(space: CnnSpaceConfig, numLayers: number, tokens: read
     throw new InvalidArchitectureError(`expected ${expected} tokens for ${numLayers} layers, got ${tokens.length}`);
   }
   const layers: CnnLayer[] = [];
-  const fixed = (d: LayerDecision) => decisionChoices(space, d)[0]!;
   let cursor = 0;
   for (let layer = 0; layer < numLayers; layer++) {
-    const values = { filterHeight: fixed('filterHeight'), filterWidth: fixed('filterWidth'), filters: fixed('filters'), stride: fixed('stride') };
+    const values = Object.fromEntries(LAYER_DECISIONS.map((d) => [d, decisionChoices(space, d)[0]!])) as Record<LayerDecision, number>;
     const inputs: number[] = chainInputs(space, layer);
     for (const step of steps.filter((s) => s.layer === layer)) {
       if (step.kind === 'choice') {
@@ -97,32 +128,54 @@ export function decodeCnn(space: CnnSpaceConfig, numLayers: number, tokens: read
         }
       }
     }
-    layers.push({ ...values, inputs });
+    layers.push(layerOf(space.layerTypes[values.layerType]!, values, inputs));
   }
   return validateCnn({ kind: 'cnn', layers });
 }
 
-/** The inverse of decodeCnn: the tokens the controller would emit for `arch`. */
+function layerOf(type: CnnLayerType, v: Record<LayerDecision, number>, inputs: number[]): CnnLayer {
+  return type === 'conv'
+    ? { filterHeight: v.filterHeight, filterWidth: v.filterWidth, filters: v.filters, stride: v.stride, inputs }
+    : { type, filterHeight: v.filterHeight, filterWidth: v.filterWidth, stride: v.stride, inputs };
+}
+
+/**
+ * The inverse of decodeCnn: the tokens the controller would emit for `arch`, so that
+ * decodeCnn(encodeCnn(arch)) equals arch. A pooling layer's filters token, which decoding ignores,
+ * is encoded as 0. Every value is checked against the space, fixed ones too: a pooling layer in a
+ * conv-only space is refused, not encoded as a convolution.
+ */
 export function encodeCnn(space: CnnSpaceConfig, arch: CnnArchitecture): number[] {
-  const tokens: number[] = [];
-  arch.layers.forEach((layer, i) => {
+  const chosen = arch.layers.map((layer, i) => {
     const chain = chainInputs(space, i);
     if (!space.skips && layer.inputs.join() !== chain.join()) {
       throw new InvalidArchitectureError(`layer ${i}: inputs [${layer.inputs.join(', ')}] need skips, which this space does not sample`);
     }
+    return new Map(LAYER_DECISIONS.map((d) => [d, decisionToken(space, layer, i, d)]));
   });
+  const tokens: number[] = [];
   for (const step of cnnSteps(space, arch.layers.length)) {
     const layer = arch.layers[step.layer]!;
-    if (step.kind === 'choice') {
-      const value = layer[step.decision as LayerDecision];
-      const index = step.choices.indexOf(value);
-      if (index < 0) throw new InvalidArchitectureError(`layer ${step.layer}: ${step.decision} ${value} is not in the space (${step.choices.join(', ')})`);
-      tokens.push(index);
-    } else {
-      for (let j = 0; j < step.layer; j++) tokens.push(layer.inputs.includes(j) ? 1 : 0);
-    }
+    if (step.kind === 'choice') tokens.push(chosen[step.layer]!.get(step.decision as LayerDecision)!);
+    else for (let j = 0; j < step.layer; j++) tokens.push(layer.inputs.includes(j) ? 1 : 0);
   }
   return tokens;
+}
+
+/** The index of `layer`'s value for `decision` among the space's choices. */
+function decisionToken(space: CnnSpaceConfig, layer: CnnLayer, i: number, decision: LayerDecision): number {
+  const value = layerValue(layer, decision);
+  if (value === undefined) return 0; // a pooling layer's filters: decoding ignores the token
+  const choices: readonly (string | number)[] = decision === 'layerType' ? space.layerTypes : decisionChoices(space, decision);
+  const index = choices.indexOf(value);
+  if (index < 0) throw new InvalidArchitectureError(`layer ${i}: ${decision} ${value} is not in the space (${choices.join(', ')})`);
+  return index;
+}
+
+function layerValue(layer: CnnLayer, decision: LayerDecision): string | number | undefined {
+  if (decision === 'layerType') return layerType(layer);
+  if (decision !== 'filters') return layer[decision];
+  return layer.type === undefined ? layer.filters : undefined;
 }
 
 /** Checks an architecture from anywhere (JSON, SQL, a user) and returns it frozen. */

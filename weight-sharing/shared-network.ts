@@ -12,8 +12,8 @@
 import type { Tensor2D, Tensor4D, Variable } from '@tensorflow/tfjs';
 import type { Tf } from '../backend/tf';
 import { InvalidArchitectureError } from '../errors';
-import type { CnnArchitecture } from '../space/cnn';
-import { concatPadding, layerShapes, layerSources, type Padding, type SpatialShape, unconsumedLayers } from '../space/cnn-graph';
+import { type CnnArchitecture, type ConvArchitecture, convLayer } from '../space/cnn';
+import { concatPadding, layerChannels, layerShapes, layerSources, type Padding, type SpatialShape, unconsumedLayers } from '../space/cnn-graph';
 
 /** What ω must cover: the deepest child, the kernel sizes and the largest filter count of the space. */
 export interface SharedNetworkShape {
@@ -112,11 +112,16 @@ export function disposeSharedNetwork(net: SharedNetwork): void {
   for (const v of net.variables) v.dispose();
 }
 
-/** Throws InvalidArchitectureError when `arch` is not a subgraph of ω (too deep, another kernel, too wide). */
-export function checkFits(net: SharedNetwork, arch: CnnArchitecture): void {
+/**
+ * Throws InvalidArchitectureError when `arch` is not a subgraph of ω (too deep, a pooling layer,
+ * another kernel, too wide). ω holds convolutions only: a pooling layer's output has its inputs'
+ * channels, which no block is sized for (the config refuses pooling with mode weightSharing).
+ */
+export function checkFits(net: SharedNetwork, arch: CnnArchitecture): asserts arch is ConvArchitecture {
   const { maxLayers, filterHeights, filterWidths, maxFilters } = net.shape;
   if (arch.layers.length > maxLayers) throw new InvalidArchitectureError(`${arch.layers.length} layers; the shared network has ${maxLayers}`);
-  arch.layers.forEach((l, i) => {
+  arch.layers.forEach((_, i) => {
+    const l = convLayer(arch, i);
     if (!filterHeights.includes(l.filterHeight) || !filterWidths.includes(l.filterWidth)) {
       throw new InvalidArchitectureError(`layer ${i}: kernel ${l.filterHeight}x${l.filterWidth} is not one of the shared network's (${filterHeights.join('/')} x ${filterWidths.join('/')})`);
     }
@@ -126,8 +131,8 @@ export function checkFits(net: SharedNetwork, arch: CnnArchitecture): void {
 
 /** The block of layer i for source s that a child layer uses, and its slice: the kernel (centre, for one shared block), first channels. */
 export function kernelSlice(net: SharedNetwork, arch: CnnArchitecture, i: number, source: number): { name: string; block: Variable; begin: number[]; size: number[] } {
-  const layer = arch.layers[i]!;
-  const channels = source === 0 ? net.shape.image.channels : arch.layers[source - 1]!.filters;
+  const layer = convLayer(arch, i);
+  const channels = source === 0 ? net.shape.image.channels : convLayer(arch, source - 1).filters;
   const perShape = net.shape.kernels === 'perShape';
   const name = kernelName(i, source, perShape ? { height: layer.filterHeight, width: layer.filterWidth } : undefined);
   const block = net.kernels.get(name)!;
@@ -179,15 +184,17 @@ function padConcat(tf: Tf, inputs: Tensor4D[], shapes: SpatialShape[]): Tensor4D
   return tf.concat(padded, 3);
 }
 
-/** Trainable parameters of the from-scratch child `arch` (what child/cnn-builder.ts's countParams reports). */
+/** Trainable parameters of the from-scratch child `arch` (what child/cnn-builder.ts's countParams reports); a pooling layer has none. */
 export function subgraphParamCount(arch: CnnArchitecture, imageChannels: number, numClasses: number): number {
+  const out = layerChannels(arch, imageChannels);
   let total = 0;
   layerSources(arch).forEach((source, i) => {
     const layer = arch.layers[i]!;
-    const channels = source.kind === 'image' ? imageChannels : source.layers.reduce((n, j) => n + arch.layers[j]!.filters, 0);
+    if (layer.type !== undefined) return;
+    const channels = source.kind === 'image' ? imageChannels : source.layers.reduce((n, j) => n + out[j]!, 0);
     total += layer.filterHeight * layer.filterWidth * channels * layer.filters + 2 * layer.filters; // kernel, BN gamma and beta
   });
-  const features = unconsumedLayers(arch).reduce((n, j) => n + arch.layers[j]!.filters, 0);
+  const features = unconsumedLayers(arch).reduce((n, j) => n + out[j]!, 0);
   return total + features * numClasses + numClasses;
 }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseSearchConfig, parseSearchId } from '../../config/parse';
 import { PRESETS } from '../../config/presets';
+import { CnnSpaceConfig } from '../../config/search-config';
 import { InvalidConfigError } from '../../errors';
 
 test('defaults are the paper: 35-unit 2-layer LSTM, lr 6e-4, 6 layers +2 every 1,600, reward exponent 3', () => {
@@ -102,4 +103,29 @@ test('a CNN space with nothing for the controller to decide is refused, naming i
   // The other spaces always decide: 5 operations per nb201 edge; an rnnCell's cell indices among 2·base − 1 nodes.
   parseSearchConfig({ space: { kind: 'nb201' }, data: { source: 'nb201Table', path: 't.csv' } });
   parseSearchConfig({ space: { kind: 'rnnCell', base: 2, combinations: ['add'], activations: ['tanh'] } });
+});
+
+test('CNN layer types (section 3.4): convolutions only by default; pooling is refused with weightSharing, naming the keys', () => {
+  const c = parseSearchConfig({});
+  assert.deepEqual(c.space.kind === 'cnn' && c.space.layerTypes, ['conv']);
+  const pooling = { kind: 'cnn', layerTypes: ['conv', 'maxPool', 'avgPool'] };
+  assert.deepEqual(parseSearchConfig({ space: pooling }).space, { ...CnnSpaceConfig.parse({ kind: 'cnn' }), layerTypes: ['conv', 'maxPool', 'avgPool'] });
+  for (const [space, message] of [
+    [{ kind: 'cnn', layerTypes: ['conv', 'conv'] }, /space\.layerTypes[\s\S]*distinct|distinct[\s\S]*space\.layerTypes/],
+    [{ kind: 'cnn', layerTypes: ['minPool'] }, /space\.layerTypes/],
+    [{ kind: 'cnn', layerTypes: [] }, /space\.layerTypes/],
+  ] as const) {
+    assert.throws(() => parseSearchConfig({ space }), (e: Error) => e instanceof InvalidConfigError && message.test(e.message), JSON.stringify(space));
+  }
+  const sharing = { ...PRESETS.sharing, space: { ...PRESETS.sharing.space, ...pooling } };
+  assert.throws(() => parseSearchConfig(sharing), (e: Error) => e instanceof InvalidConfigError
+    && /mode weightSharing shares convolutions only: space\.layerTypes must be \["conv"\]/.test(e.message)
+    && /→ at space\.layerTypes/.test(e.message));
+  parseSearchConfig(PRESETS.sharing);
+  parseSearchConfig({ ...PRESETS.sharing, space: { ...PRESETS.sharing.space, layerTypes: ['conv'] } });
+  parseSearchConfig({ ...sharing, mode: 'fromScratch' });
+  // A second layer type is a decision: it alone gives the controller something to decide.
+  const oneChoice = { kind: 'cnn', filterHeights: [3], filterWidths: [3], filters: [8], strides: [1], skips: false };
+  assert.throws(() => parseSearchConfig({ space: oneChoice }), /give one of them \(or space\.layerTypes\) a second choice/);
+  parseSearchConfig({ space: { ...oneChoice, layerTypes: ['conv', 'maxPool'] } });
 });

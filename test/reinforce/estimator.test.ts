@@ -68,8 +68,8 @@ test('the entropy bonus changes the gradient; no tensors leak', () => {
 test('a network with no decision has no gradient: a named, non-retryable InvalidGradientError, no leak', () => {
   // Built past the schema (which refuses such spaces): the estimator's own guard is the second line.
   const base = parseSearchConfig({ space: { kind: 'cnn', filterHeights: [1, 3], skips: true } });
-  const empty = controllerSpec({ ...base, space: { kind: 'cnn', filterHeights: [3], filterWidths: [3], filters: [8], strides: [1], skips: false } });
-  const anchorsOnly = controllerSpec({ ...base, space: { kind: 'cnn', filterHeights: [3], filterWidths: [3], filters: [8], strides: [1], skips: true } });
+  const empty = controllerSpec({ ...base, space: { kind: 'cnn', layerTypes: ['conv'], filterHeights: [3], filterWidths: [3], filters: [8], strides: [1], skips: false } });
+  const anchorsOnly = controllerSpec({ ...base, space: { kind: 'cnn', layerTypes: ['conv'], filterHeights: [3], filterWidths: [3], filters: [8], strides: [1], skips: true } });
   const before = tf.memory().numTensors;
   for (const [s, layers, tokens] of [[empty, 3, []], [anchorsOnly, 1, []]] as const) {
     assert.throws(() => reinforceGradient(tf, s, initialParameters(s.layout, 0.08, 3), layers, [{ tokens, advantage: 1 }], 0),

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { CnnSpaceConfig, ScheduleConfig } from '../../config/search-config';
 import { InvalidArchitectureError } from '../../errors';
 import { architectureKey, parseArchitecture } from '../../space/architecture';
-import { cnnSteps, decodeCnn, encodeCnn, validateCnn } from '../../space/cnn';
+import { cnnSteps, convLayer, decodeCnn, encodeCnn, validateCnn } from '../../space/cnn';
 import { concatPadding, layerShapes, layerSources, unconsumedLayers } from '../../space/cnn-graph';
 import { layersAt } from '../../space/schedule';
 
@@ -46,7 +46,7 @@ test('architectures round-trip through JSON with a stable key, and bad ones are 
   const back = parseArchitecture(JSON.stringify(arch));
   assert.deepEqual(back, arch);
   assert.equal(architectureKey(back), architectureKey(arch));
-  const reordered = { layers: arch.layers.map((l) => ({ inputs: l.inputs, stride: l.stride, filters: l.filters, filterWidth: l.filterWidth, filterHeight: l.filterHeight })), kind: 'cnn' };
+  const reordered = { layers: arch.layers.map((_, i) => { const l = convLayer(arch, i); return { inputs: l.inputs, stride: l.stride, filters: l.filters, filterWidth: l.filterWidth, filterHeight: l.filterHeight }; }), kind: 'cnn' };
   assert.equal(architectureKey(parseArchitecture(reordered)), architectureKey(arch));
   assert.throws(() => parseArchitecture('{"kind":"cnn","layers":[{"filterHeight":3,"filterWidth":3,"filters":8,"stride":1,"inputs":[0]}]}'), /layer 0: input 0 is not an earlier layer/);
   assert.throws(() => parseArchitecture('{"kind":"rnn"}'), /unknown architecture kind "rnn"/);

@@ -6,7 +6,8 @@ import { describe, it } from 'node:test';
 import type { Tensor, Tensor4D } from '@tensorflow/tfjs';
 import { loadTf } from '../../backend/tf';
 import { buildCnn, countParams } from '../../child/cnn-builder';
-import { type CnnArchitecture, type CnnLayer, validateCnn } from '../../space/cnn';
+import { InvalidArchitectureError } from '../../errors';
+import { type CnnArchitecture, type CnnLayer, convLayer, validateCnn } from '../../space/cnn';
 import { layerSources, unconsumedLayers } from '../../space/cnn-graph';
 import {
   createSharedNetwork, disposeSharedNetwork, kernelSlice, type SharedNetwork, sharedForward, subgraphParamCount,
@@ -48,11 +49,11 @@ function fromScratchWithSharedWeights(net: SharedNetwork, arch: CnnArchitecture)
       const sources = source.kind === 'image' ? [0] : source.layers.map((j) => j + 1);
       const blocks = sources.map((s) => { const { block, begin, size } = kernelSlice(net, arch, i, s); return tf.slice(block, begin, size); });
       model.getLayer(`layer${i}_conv`).setWeights([tf.concat(blocks, 2)]);
-      const f = arch.layers[i]!.filters;
+      const f = convLayer(arch, i).filters;
       const bn = model.getLayer(`layer${i}_bn`);
       bn.setWeights([tf.slice(net.gammas[i]!, [0], [f]), tf.slice(net.betas[i]!, [0], [f]), ...bn.getWeights().slice(2)]);
     });
-    const head = unconsumedLayers(arch).map((j) => tf.slice(net.head[j]!, [0, 0], [arch.layers[j]!.filters, -1]));
+    const head = unconsumedLayers(arch).map((j) => tf.slice(net.head[j]!, [0, 0], [convLayer(arch, j).filters, -1]));
     model.getLayer('classifier_dense').setWeights([tf.concat(head, 0), net.headBias]);
   });
   return model;
@@ -105,7 +106,7 @@ describe('shared network ω', () => {
               assert.ok(tf.max(tf.abs(slice)).dataSync()[0]! > 0, `${block}: the used slice has a gradient`);
               assert.equal(tf.max(tf.abs(outside)).dataSync()[0], 0, `${block}: nothing outside the used slice has a gradient`);
             }
-            const f = arch.layers[i]!.filters;
+            const f = convLayer(arch, i).filters;
             const gamma = grads[`${net.prefix}omega/layer${i}/bn_gamma`]!.dataSync();
             assert.ok(Array.from(gamma).slice(f).every((g) => g === 0), `layer ${i}: BN past its ${f} filters gets no gradient`);
           });
@@ -116,7 +117,7 @@ describe('shared network ω', () => {
     });
   }
 
-  it('refuses a child deeper or wider than ω', () => {
+  it('refuses a child deeper or wider than ω, or with a pooling layer', () => {
     const net = createSharedNetwork(tf, PER_SHAPE, 5);
     try {
       const images = tf.zeros([1, IMAGE.height, IMAGE.width, IMAGE.channels]) as Tensor4D;
@@ -124,6 +125,9 @@ describe('shared network ω', () => {
       const deep = validateCnn({ kind: 'cnn', layers: Array.from({ length: 6 }, (_, i) => layer(i === 0 ? [] : [i - 1], 3, 3, 2)) });
       assert.throws(() => sharedForward(tf, net, wide, images), /kernel 7x3 is not one of the shared network's/);
       assert.throws(() => sharedForward(tf, net, deep, images), /6 layers; the shared network has 5/);
+      // ω shares convolutions only (the config refuses pooling with mode weightSharing).
+      const pooled = validateCnn({ kind: 'cnn', layers: [layer([], 3, 3, 2), { type: 'maxPool', filterHeight: 3, filterWidth: 3, stride: 1, inputs: [0] }] });
+      assert.throws(() => sharedForward(tf, net, pooled, images), (e: Error) => e instanceof InvalidArchitectureError && /layer 1 is a maxPool layer, not a convolution/.test(e.message));
       images.dispose();
     } finally {
       disposeSharedNetwork(net);
