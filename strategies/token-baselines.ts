@@ -64,18 +64,24 @@ export function mutateTokens(config: SearchConfig, parent: Parent, numLayers: nu
   }
   const sites = steps.flatMap((step, i) => ((step.kind === 'choice' ? step.choices.length > 1 : step.layer > 0) ? [i] : []));
   if (sites.length === 0) throw new InvalidConfigError('evolution: the space has nothing to mutate');
-  const site = sites[Math.floor(random() * sites.length)]!;
-  const step = steps[site]!;
-  if (step.kind === 'choice') {
-    const old = tokens[starts[site]!]!;
-    let value: number;
-    do value = Math.floor(random() * step.choices.length); while (value === old);
-    tokens[starts[site]!] = value;
-  } else {
-    const bit = starts[site]! + Math.floor(random() * step.layer);
-    tokens[bit] = 1 - tokens[bit]!;
+  // A token the architecture ignores (a pooling layer's filters) is no mutation: draw another site.
+  const key = (t: readonly number[]) => architectureKey(decodeArchitecture(config.space, numLayers, t));
+  const before = key(tokens);
+  for (let attempt = 0; ; attempt++) {
+    const child = [...tokens];
+    const site = sites[Math.floor(random() * sites.length)]!;
+    const step = steps[site]!;
+    if (step.kind === 'choice') {
+      const old = child[starts[site]!]!;
+      let value: number;
+      do value = Math.floor(random() * step.choices.length); while (value === old);
+      child[starts[site]!] = value;
+    } else {
+      const bit = starts[site]! + Math.floor(random() * step.layer);
+      child[bit] = 1 - child[bit]!;
+    }
+    if (attempt >= 64 || key(child) !== before) return child;
   }
-  return tokens;
 }
 
 function uniform(config: SearchConfig, numLayers: number, random: () => number): number[] {

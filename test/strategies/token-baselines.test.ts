@@ -140,3 +140,14 @@ for (const strategy of ['random', 'evolution'] as const) {
     }
   });
 }
+
+test('with pooling layers, a mutation never lands on a token the architecture ignores (a pool\'s filters)', () => {
+  const config = cnn({ space: { kind: 'cnn', layerTypes: ['conv', 'maxPool'], filterHeights: [1, 3], filterWidths: [3], filters: [8, 16], strides: [1], skips: false } } as Partial<SearchConfigInput>);
+  const random = mulberry32(6);
+  const steps = controllerSteps(config.space, 4);
+  for (let k = 0; k < 300; k++) {
+    const tokens = uniformTokens(steps, random);
+    const child = mutateTokens(config, { tokens, numLayers: 4, reward: 0 }, 4, random);
+    assert.notEqual(architectureKey(decodeArchitecture(config.space, 4, child)), architectureKey(decodeArchitecture(config.space, 4, tokens)));
+  }
+});
