@@ -1,6 +1,7 @@
 // The search config: one zod schema that is both the validator and the type. Defaults follow
 // Zoph & Le 2017; `presets.ts` holds the small embedded default. Nothing here reads env or files.
 import { z } from 'zod';
+import { ChildTrainingConfig } from './child-training-config';
 import { CnnSpaceConfig } from './cnn-space-config';
 import { WeightSharingConfig } from './weight-sharing-config';
 
@@ -56,19 +57,6 @@ export const ScheduleConfig = z.object({
   maxLayers: z.number().int().positive().default(15),
 }).strict();
 export type ScheduleConfig = z.infer<typeof ScheduleConfig>;
-
-export const ChildTrainingConfig = z.object({
-  epochs: z.number().int().positive().default(50),
-  batchSize: z.number().int().positive().default(64),
-  optimizer: z.enum(['sgd', 'adam']).default('sgd'),
-  learningRate: z.number().positive().default(0.1),
-  /** Section 4.1: Nesterov momentum 0.9 for the child networks. */
-  momentum: z.number().min(0).max(1).default(0.9),
-  /** Reward = (max validation accuracy over the last `rewardWindow` epochs) ^ `rewardExponent`. */
-  rewardExponent: z.number().positive().default(3),
-  rewardWindow: z.number().int().positive().default(5),
-}).strict();
-export type ChildTrainingConfig = z.infer<typeof ChildTrainingConfig>;
 
 const splitSizes = {
   trainSize: z.number().int().positive().default(45000),
@@ -258,7 +246,7 @@ export const SearchConfig = z.object({
   if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['space'] });
 });
 export type SearchConfig = z.infer<typeof SearchConfig>;
-export { WeightSharingConfig };
+export { ChildTrainingConfig, WeightSharingConfig };
 export { CNN_LAYER_TYPES, CNN_POOL_TYPES, CnnSpaceConfig, type CnnLayerType } from './cnn-space-config';
 
 const CNN_CHOICE_KEYS = ['filterHeights', 'filterWidths', 'filters', 'strides'] as const;
