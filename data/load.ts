@@ -52,7 +52,8 @@ async function readSource(config: ImageDataConfig): Promise<RawDataset> {
   switch (config.source) {
     case 'mnist': return readEmbeddedMnist();
     case 'idx': return readIdx(config.path);
-    case 'cifar10': return readCifar10(config.path);
+    // Train + valid must fit in the batches present: missing ones are named, not just counted.
+    case 'cifar10': return readCifar10(config.path, config.trainSize + config.validSize);
   }
 }
 
