@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type DataConfig, MOBY_DICK_LEGACY_PATH, type SearchConfig } from '../config/search-config';
-import { CIFAR10_TEST_FILE, CIFAR10_TRAIN_FILES } from '../data/cifar10';
+import { CIFAR10_TEST_FILE, CIFAR10_TRAIN_FILES, missingBatches } from '../data/cifar10';
 import { IDX_FILES } from '../data/idx';
 import { PTB_SPLITS, ptbFiles } from '../data/ptb';
 import { DatasetNotFoundError } from '../errors';
@@ -30,6 +30,15 @@ export function checkDataPath(config: SearchConfig): void {
     if (!names.some((name) => kindOf(path.join(folder, name)) === 'file')) {
       throw new DatasetNotFoundError(`data.path ${folder} holds no ${names.join(' or ')} (source ${data.source})`);
     }
+  }
+  if (data.source === 'cifar10') {
+    // The batches' sizes, not their content: enough to name the ones a 45,000 + 5,000 split lacks.
+    const present = new Map(CIFAR10_TRAIN_FILES.flatMap((name) => {
+      const stat = fs.statSync(path.join(folder, name), { throwIfNoEntry: false });
+      return stat?.isFile() ? [[name, stat.size] as const] : [];
+    }));
+    const shortfall = missingBatches(`data.path ${folder}`, present, data.trainSize + data.validSize);
+    if (shortfall) throw shortfall;
   }
 }
 

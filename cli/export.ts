@@ -50,7 +50,9 @@ export async function exportChild(pool: Db, tf: Tf, options: { searchId: string;
     searchValidationAccuracy: child.bestValidationAccuracy, testAccuracy: result.validationAccuracies.at(-1)!, testImages: data.test.count,
   };
   fs.writeFileSync(path.join(options.out, 'architecture.json'), `${JSON.stringify(child.architecture, null, 2)}\n`);
-  fs.writeFileSync(path.join(options.out, 'result.json'), `${JSON.stringify({ ...summary, data: config.data, seed: config.seed }, null, 2)}\n`);
+  // A model trained on whitened images expects them whitened the same way: the train split's statistics.
+  const whitening = data.whitening ? { whitening: data.whitening } : {};
+  fs.writeFileSync(path.join(options.out, 'result.json'), `${JSON.stringify({ ...summary, data: config.data, seed: config.seed, ...whitening }, null, 2)}\n`);
   return summary;
 }
 

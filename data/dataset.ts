@@ -4,10 +4,11 @@
 import type { Tf } from '../backend/tf';
 import { InvalidDatasetError } from '../errors';
 import { mulberry32, permutation } from '../random/prng';
+import type { ChannelStatistics } from './whiten';
 
 /** One split, ready for the trainer. Treat it as read-only: loaded data sets are shared per process. */
 export interface ImageSplit {
-  /** [count, height, width, channels] row-major (NHWC), values in [0, 1]. */
+  /** [count, height, width, channels] row-major (NHWC), values in [0, 1], or whitened when data.whiten is on (data/whiten.ts). */
   images: Float32Array;
   /** [count], class ids in 0..numClasses-1. */
   labels: Int32Array;
@@ -25,6 +26,8 @@ export interface ImageDataset extends ImageShape {
   valid: ImageSplit;
   test: ImageSplit;
   numClasses: number;
+  /** Set when data.whiten is on: what was subtracted and divided per channel (a saved model expects it). */
+  whitening?: ChannelStatistics;
 }
 
 /** Examples as a reader found them: pixel bytes 0..255 in NHWC order (a quarter of the floats' size). */

@@ -1,6 +1,7 @@
-// The entry point the trainer calls: reads the configured source, splits it with the search seed and
-// resizes it if asked, caching the result per (config, seed) for the life of the process so a training
-// worker loads once and trains many children. It does not validate the config (done once at the edge).
+// The entry point the trainer calls: reads the configured source, splits it with the search seed,
+// resizes and whitens it if asked, caching the result per (config, seed) for the life of the process
+// so a training worker loads once and trains many children. It does not validate the config (done
+// once at the edge).
 import { resolve } from 'node:path';
 import type { Tf } from '../backend/tf';
 import { type ImageDataConfig, isTextData, type TrainedDataConfig } from '../config/search-config';
@@ -10,6 +11,7 @@ import { type ImageDataset, type RawDataset, resizeImages, splitDataset } from '
 import { readIdx } from './idx';
 import { loadCache } from './load-cache';
 import { readEmbeddedMnist } from './mnist-embedded';
+import { whitenDataset } from './whiten';
 
 const cache = loadCache<ImageDataset>();
 
@@ -30,8 +32,11 @@ export function clearDatasetCache(): void {
 }
 
 async function load(tf: Tf, config: ImageDataConfig, seed: number): Promise<ImageDataset> {
-  const dataset = splitDataset(await readSource(config), config, seed);
-  const size = config.imageSize;
+  const dataset = resized(tf, splitDataset(await readSource(config), config, seed), config.imageSize);
+  return config.whiten ? whitenDataset(dataset) : dataset;
+}
+
+function resized(tf: Tf, dataset: ImageDataset, size: number | undefined): ImageDataset {
   if (size === undefined || (size === dataset.height && size === dataset.width)) return dataset;
   return {
     ...dataset,
@@ -47,12 +52,13 @@ async function readSource(config: ImageDataConfig): Promise<RawDataset> {
   switch (config.source) {
     case 'mnist': return readEmbeddedMnist();
     case 'idx': return readIdx(config.path);
-    case 'cifar10': return readCifar10(config.path);
+    // Train + valid must fit in the batches present: missing ones are named, not just counted.
+    case 'cifar10': return readCifar10(config.path, config.trainSize + config.validSize);
   }
 }
 
 /** Everything that changes the result; relative paths are resolved so two spellings share an entry. */
 function cacheKey(config: ImageDataConfig, seed: number): string {
   const path = config.source === 'mnist' ? null : resolve(config.path);
-  return JSON.stringify([config.source, path, config.trainSize, config.validSize, config.testSize, config.imageSize ?? null, seed]);
+  return JSON.stringify([config.source, path, config.trainSize, config.validSize, config.testSize, config.imageSize ?? null, config.whiten === true, seed]);
 }

@@ -1,16 +1,19 @@
-// Trains one child network and measures its reward (Zoph & Le 2017, section 4.1). Not the activity
+// Trains one child network and measures its reward (Zoph & Le 2017, section 4.1): the configured
+// optimizer, weight decay and batch augmentation, all seeded by the child's seed. Not the activity
 // around it (heartbeats, retries and storage belong to the caller, through onEpoch / shouldStop),
 // and not data loading: `data` arrives in memory.
 import type { LayersModel, Optimizer, Scalar, Tensor, Tensor1D, Tensor4D, Variable } from '@tensorflow/tfjs';
 import type { Tf } from '../backend/tf';
 import { buildCnn, countParams, trainableVariables } from '../child/cnn-builder';
-import type { ChildTrainingConfig } from '../config/search-config';
+import type { AugmentConfig, ChildTrainingConfig } from '../config/child-training-config';
 import { InvalidDatasetError } from '../errors';
 import type { CnnArchitecture } from '../space/cnn';
+import { augmentBatch, isAugmenting } from './augment';
 import { ChildCancelledError } from './child-cancelled-error';
 import { childReward } from './reward';
-import { mulberry32, permutation } from '../random/prng';
+import { mixSeed, mulberry32, permutation } from '../random/prng';
 import type { DataSplit, TrainingData } from './training-data';
+import { decayedKernels, l2Penalty } from './weight-decay';
 
 export interface TrainChildOptions {
   arch: CnnArchitecture;
@@ -37,8 +40,14 @@ export interface ChildResult {
 /** Validation batches are larger than training ones: no gradients are kept. */
 const EVAL_BATCH = 256;
 
+/** Draws for augmentation come from their own stream: turning it on leaves the batch order as it was. */
+const AUGMENT_STREAM = 0xa6;
+
 /** Tensors of one split, built once per call and sliced per batch. */
 interface SplitTensors { images: Tensor4D; labels: Tensor1D; count: number }
+
+/** The training split as batches: labels as one tensor, images gathered (or augmented) per batch. */
+interface TrainBatches { labels: Tensor1D; count: number; images: (batch: Int32Array, index: Tensor1D) => Tensor4D }
 
 interface Training {
   tf: Tf;
@@ -47,6 +56,9 @@ interface Training {
   variables: Variable[];
   numClasses: number;
   batchSize: number;
+  /** Conv and dense kernels under weight decay (none when child.weightDecay is 0). */
+  kernels: Variable[];
+  weightDecay: number;
   shouldStop?: () => boolean;
 }
 
@@ -64,11 +76,12 @@ export async function trainChild(tf: Tf, options: TrainChildOptions): Promise<Ch
   const { optimizer, dispose: disposeOptimizer } = childOptimizer(tf, training);
   const tensors: Tensor[] = [];
   try {
-    const train = splitTensors(tf, data, data.train, tensors);
+    const train = trainBatches(tf, data, training.augment, mulberry32(mixSeed(seed, AUGMENT_STREAM)), tensors);
     const valid = splitTensors(tf, data, data.valid, tensors);
     const run: Training = {
       tf, model, optimizer, variables: trainableVariables(tf, model),
       numClasses: data.numClasses, batchSize: training.batchSize, shouldStop: options.shouldStop,
+      kernels: training.weightDecay > 0 ? decayedKernels(tf, model) : [], weightDecay: training.weightDecay,
     };
     const random = mulberry32(seed);
     const validationAccuracies: number[] = [];
@@ -95,7 +108,7 @@ export async function trainChild(tf: Tf, options: TrainChildOptions): Promise<Ch
 }
 
 /** One pass over `order`; returns the mean loss, or the first non-finite batch loss. */
-async function trainEpoch(run: Training, train: SplitTensors, order: Int32Array): Promise<{ value: number; batches: number }> {
+async function trainEpoch(run: Training, train: TrainBatches, order: Int32Array): Promise<{ value: number; batches: number }> {
   const { tf, model, optimizer, variables, numClasses, batchSize } = run;
   let total = 0;
   let batches = 0;
@@ -104,9 +117,13 @@ async function trainEpoch(run: Training, train: SplitTensors, order: Int32Array)
     const batch = order.subarray(start, start + batchSize);
     const cost = tf.tidy(() => {
       const index = tf.tensor1d(batch, 'int32'); // [batch]
-      const images = tf.gather(train.images, index); // [batch, h, w, c]
+      const images = train.images(batch, index); // [batch, h, w, c]
       const targets = tf.oneHot(tf.gather(train.labels, index), numClasses); // [batch, classes]
-      const loss = optimizer.minimize(() => crossEntropy(tf, forward(tf, model, images, true), targets), true, variables);
+      const loss = optimizer.minimize(() => {
+        const entropy = crossEntropy(tf, forward(tf, model, images, true), targets); // []
+        // The reported loss is what is minimised: with weight decay, its L2 term is included.
+        return run.kernels.length > 0 ? tf.add(entropy, l2Penalty(tf, run.kernels, run.weightDecay)).asScalar() : entropy;
+      }, true, variables);
       if (!loss) throw new Error('optimizer.minimize returned no cost');
       return loss; // []
     });
@@ -166,6 +183,26 @@ function childOptimizer(tf: Tf, training: ChildTrainingConfig): { optimizer: Opt
       momentum.dispose();
       tf.SGDOptimizer.prototype.dispose.call(momentum);
     },
+  };
+}
+
+/**
+ * Without augmentation, each batch is gathered from one tensor of the training images; with it, each
+ * is copied, cropped and flipped from the typed array (trainer/augment.ts), and the split is never
+ * one whole tensor. `random` feeds the augmentation only.
+ */
+function trainBatches(tf: Tf, data: TrainingData, augment: AugmentConfig, random: () => number, keep: Tensor[]): TrainBatches {
+  const { count } = data.train;
+  const labels = tf.tensor1d(data.train.labels, 'int32'); // [count]
+  keep.push(labels);
+  if (!isAugmenting(augment)) {
+    const images = tf.tensor4d(data.train.images, [count, data.height, data.width, data.channels]); // [count, h, w, c]
+    keep.push(images);
+    return { labels, count, images: (_batch, index) => tf.gather(images, index) }; // [batch, h, w, c]
+  }
+  return {
+    labels, count,
+    images: (batch) => tf.tensor4d(augmentBatch(data.train.images, data, batch, augment, random), [batch.length, data.height, data.width, data.channels]),
   };
 }
 

@@ -17,7 +17,8 @@ test('defaults are the paper: 35-unit 2-layer LSTM, lr 6e-4, 6 layers +2 every 1
   assert.deepEqual([c.schedule.startLayers, c.schedule.addLayers, c.schedule.everyChildren], [6, 2, 1600]);
   assert.deepEqual([c.child.rewardExponent, c.child.rewardWindow, c.child.momentum], [3, 5, 0.9]);
   parseSearchConfig(PRESETS.digits);
-  parseSearchConfig(PRESETS.paper);
+  assert.throws(() => parseSearchConfig(PRESETS.paper), /data\.path/, 'the paper preset needs its CIFAR-10 folder');
+  parseSearchConfig({ ...PRESETS.paper, data: { ...PRESETS.paper.data, path: '/data/cifar10' } });
   assert.throws(() => parseSearchConfig(PRESETS.nb201), /data\.path/, 'the nb201 preset needs its table path');
   parseSearchConfig({ ...PRESETS.nb201, data: { source: 'nb201Table', path: 'table.csv' } });
 });

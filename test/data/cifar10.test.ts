@@ -101,3 +101,14 @@ test('a label outside 0..9 is an InvalidDatasetError naming the file and record'
   const dir = await folderWith({ 'data_batch_1.bin': Buffer.concat([cifarRecord(2, pattern(0)), cifarRecord(10, pattern(1))]), ...testBatch });
   await assertRejects(readCifar10(dir), InvalidDatasetError, /data_batch_1\.bin: record 1 has label 10, outside 0\.\.9/);
 });
+
+test('batches that hold fewer images than train + valid needs: a DatasetNotFoundError naming the missing ones', async () => {
+  const dir = await folderWith({ 'data_batch_1.bin': cifarRecord(0, pattern(0)), 'data_batch_3.bin': cifarRecord(1, pattern(1)), ...testBatch });
+  await assertRejects(readCifar10(dir, 3), DatasetNotFoundError, new RegExp(dir), /is 3 images/, /present hold 2/,
+    /missing: data_batch_2\.bin, data_batch_4\.bin, data_batch_5\.bin$/);
+  assert.equal((await readCifar10(dir, 2)).train.count, 2, 'enough images: the missing batches are not needed');
+  // The paper preset's split (45,000 + 5,000) through the loader names them too.
+  const tf = loadTf('cpu');
+  await assertRejects(loadDataset(tf, { source: 'cifar10', path: dir, trainSize: 45000, validSize: 5000, testSize: 0 }, 1),
+    DatasetNotFoundError, /trainSize \+ validSize is 50000 images/, /data_batch_2\.bin, data_batch_4\.bin, data_batch_5\.bin/);
+});
