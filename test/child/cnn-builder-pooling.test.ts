@@ -3,7 +3,7 @@
 // is padded and concatenated like a convolution. Convolution-only children: cnn-builder.test.ts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LayersModel, Tensor, io } from '@tensorflow/tfjs';
+import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { loadTf } from '../../backend/tf';
 import { buildCnn, countParams, trainableVariables } from '../../child/cnn-builder';
 import { CnnSpaceConfig } from '../../config/search-config';
@@ -12,6 +12,7 @@ import { validateCnn } from '../../space/cnn';
 import { layerShapes, unconsumedLayers } from '../../space/cnn-graph';
 import { subgraphParamCount } from '../../weight-sharing/shared-network';
 import { randomCnn } from './random-cnn';
+import { assertSaveRoundTrip } from './save-round-trip';
 
 const tf = loadTf('cpu');
 const IMAGE = { height: 8, width: 8, channels: 2 };
@@ -140,18 +141,6 @@ describe('buildCnn with pooling layers, by hand', () => {
   });
 
   it('round-trips through model.save and tf.loadLayersModel', async () => {
-    const model = buildCnn(tf, arch, image, CLASSES, 1);
-    const input = tf.randomUniform([2, 7, 7, 1], 0, 1, 'float32', 9); // [2, 7, 7, 1]
-    let saved: io.ModelArtifacts | undefined;
-    await model.save(tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
-    const reloaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
-    const [a, b] = [model.predict(input) as Tensor, reloaded.predict(input) as Tensor]; // [2, classes]
-    assert.deepEqual(await a.array(), await b.array());
-    tf.dispose([input, a, b]);
-    model.dispose();
-    reloaded.dispose();
+    await assertSaveRoundTrip(tf, buildCnn(tf, arch, image, CLASSES, 1), tf.randomUniform([2, 7, 7, 1], 0, 1, 'float32', 9));
   });
 });

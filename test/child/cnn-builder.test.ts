@@ -2,7 +2,7 @@
 // hand-worked padding cases. Not training quality (test/trainer/), not the shape rules themselves.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LayersModel, Tensor, io } from '@tensorflow/tfjs';
+import type { LayersModel, Tensor } from '@tensorflow/tfjs';
 import { loadTf } from '../../backend/tf';
 import { buildCnn, countParams, trainableVariables } from '../../child/cnn-builder';
 import { CnnSpaceConfig } from '../../config/search-config';
@@ -11,6 +11,7 @@ import { type CnnArchitecture, type CnnLayer, validateCnn } from '../../space/cn
 import { layerShapes, unconsumedLayers } from '../../space/cnn-graph';
 import { mulberry32 } from '../../random/prng';
 import { randomCnn } from './random-cnn';
+import { assertSaveRoundTrip } from './save-round-trip';
 
 const tf = loadTf('cpu');
 const IMAGE = { height: 8, width: 8, channels: 1 };
@@ -130,19 +131,7 @@ describe('buildCnn by hand', () => {
   });
 
   it('round-trips through model.save and tf.loadLayersModel', async () => {
-    const model = buildCnn(tf, arch, image, CLASSES, 1);
-    const input = tf.randomUniform([2, 7, 7, 1], 0, 1, 'float32', 9); // [2, 7, 7, 1]
-    let saved: io.ModelArtifacts | undefined;
-    await model.save(tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
-    const reloaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
-    const [a, b] = [model.predict(input) as Tensor, reloaded.predict(input) as Tensor]; // [2, classes]
-    assert.deepEqual(await a.array(), await b.array());
-    tf.dispose([input, a, b]);
-    model.dispose();
-    reloaded.dispose();
+    await assertSaveRoundTrip(tf, buildCnn(tf, arch, image, CLASSES, 1), tf.randomUniform([2, 7, 7, 1], 0, 1, 'float32', 9));
   });
 
   it('rejects what cannot be built with InvalidArchitectureError', () => {
