@@ -29,7 +29,8 @@ export interface OmegaHolderDeps {
 export interface IterationKey { searchId: string; replica: number; iteration: number }
 
 export interface Progress {
-  heartbeat: (details: { step: number; loss: number }) => void;
+  /** After each ω step (its loss), and after each child an evaluation rewards (its index). */
+  heartbeat: (details: { step: number; loss: number } | { step: number; child: number }) => void;
   cancelled: () => boolean;
 }
 
@@ -163,7 +164,15 @@ export function createOmegaHolder(deps: OmegaHolderDeps) {
       const { h } = await advance(key, config, progress);
       const order = permutation(h.valid.count, mulberry32(mixSeed(config.seed, 0x0e7a1, key.iteration)));
       const images = order.subarray(0, Math.min(config.weightSharing.evalImages, h.valid.count));
-      return { step: h.state.step, accuracies: children.map((arch) => sharedAccuracy(tf, h.state.net, arch, h.valid, images)) };
+      const accuracies: number[] = [];
+      for (const [child, arch] of children.entries()) {
+        if (progress.cancelled()) throw new ChildCancelledError(`evaluation of ${key.searchId} iteration ${key.iteration} cancelled at child ${child}`);
+        accuracies.push(sharedAccuracy(tf, h.state.net, arch, h.valid, images));
+        // Each child is synchronous tensor work: the heartbeat goes out once the event loop turns.
+        progress.heartbeat({ step: h.state.step, child });
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      return { step: h.state.step, accuracies };
     }),
 
     /** Frees every ω this worker holds (worker shutdown, tests). */

@@ -91,10 +91,12 @@ export interface ChaosClusterOptions {
   trainingWorkers: number;
   /** Slots per training worker. */
   trainingConcurrency: number;
+  /** Also one ω-holding worker (weight-sharing searches) taking claims on this queue; no plan kills it. */
+  sharingQueue?: string;
   log: (line: string) => void;
 }
 
-/** Starts the controller worker and the training workers (processes, as in production) and waits until they poll. */
+/** Starts the controller worker, the training workers and any ω worker (processes, as in production) and waits until they poll. */
 export async function startChaosCluster(options: ChaosClusterOptions): Promise<ChaosCluster> {
   const { servers, pool, log } = options;
   const started = Date.now();
@@ -106,15 +108,17 @@ export async function startChaosCluster(options: ChaosClusterOptions): Promise<C
   };
   let spawned = 0;
   const spawn = async (role: WorkerRole): Promise<WorkerProcess> => {
+    const queue = role === 'training' ? options.trainingQueue : role === 'sharing' ? options.sharingQueue : undefined;
     const worker = spawnWorkerProcess(role, {
-      env, args: role === 'training' ? ['--queue', options.trainingQueue] : [], logFile: path.join(servers.home, `${role}-${spawned++}.log`),
+      env, args: queue ? ['--queue', queue] : [], logFile: path.join(servers.home, `${role}-${spawned++}.log`),
     });
     await worker.ready(120_000);
     return worker;
   };
   const training = await Promise.all(Array.from({ length: options.trainingWorkers }, () => spawn('training')));
   let controller = await spawn('controller');
-  const workers = () => [controller, ...training];
+  const sharing = options.sharingQueue ? [await spawn('sharing')] : [];
+  const workers = () => [controller, ...training, ...sharing];
   const kills: Kill[] = [];
 
   const assertWorkersAlive = () => {

@@ -1,17 +1,20 @@
 // Everything a finished search decided, read from SQL as plain values, so that two runs of the same
-// seed can be compared bit for bit: children (architecture, per-epoch accuracies, reward), updates,
-// shard pushes, baselines, and a hash of every shard's parameters and Adam slots. Leaves out only
+// seed can be compared bit for bit: children (architecture, per-epoch accuracies, reward; in weight
+// sharing their phase, ω step and pick), updates, shard pushes, baselines, a hash of every shard's
+// parameters and Adam slots, and of the newest ω checkpoint. Leaves out only
 // what may differ between faithful runs: ids, times, workers, attempts. Read-only.
 import { createHash } from 'node:crypto';
 import type { Db } from '../../store/db';
 
 export interface SearchOutcome {
-  children: { replica: number; iteration: number; childIndex: number; numLayers: number; archKey: string; tokens: number[]; logProb: number; entropy: number; status: string; validationAccuracies: number[] | null; reward: number | null; paramCount: string | null }[];
+  children: { replica: number; iteration: number; childIndex: number; numLayers: number; archKey: string; tokens: number[]; logProb: number; entropy: number; status: string; validationAccuracies: number[] | null; reward: number | null; paramCount: string | null; phase: string; omegaStep: number | null; pick: string | null }[];
   updates: { replica: number; iteration: number; childrenCount: number; meanReward: number; maxReward: number; baselineBefore: number; baselineAfter: number; loss: number; gradientNorm: number; versionsBefore: string[]; versionsAfter: string[]; staleness: number }[];
   pushes: { replica: number; iteration: number; shard: number; snapshotVersion: string; versionBefore: string; versionAfter: string; applied: boolean }[];
   baselines: { replica: number; value: number | null; rewardsSeen: string }[];
   /** Per shard: version, Adam step and sha256 of params ‖ adam_m ‖ adam_v ‖ accumulated. */
   shards: { shard: number; version: string; adamStep: number; accumulatedCount: number; sha256: string }[];
+  /** Weight sharing: the newest ω checkpoint's step and sha256 of its weights (null: not a weight-sharing search). */
+  omega: { step: number; sha256: string } | null;
   /** Snapshots not yet consumed by their update: none once a search has finished. */
   snapshotsLeft: number;
 }
@@ -19,7 +22,7 @@ export interface SearchOutcome {
 export async function searchOutcome(pool: Db, searchId: string): Promise<SearchOutcome> {
   const q = async (sql: string) => (await pool.query(sql, [searchId])).rows;
   const children = await q(`SELECT replica, iteration, child_index, num_layers, arch_key, tokens, log_prob, entropy, status,
-    validation_accuracies, reward, param_count FROM children WHERE search_id = $1 ORDER BY replica, iteration, child_index`);
+    validation_accuracies, reward, param_count, phase, omega_step, pick FROM children WHERE search_id = $1 ORDER BY replica, iteration, child_index`);
   const updates = await q(`SELECT replica, iteration, children_count, mean_reward, max_reward, baseline_before, baseline_after, loss,
     gradient_norm, parameter_versions_before, parameter_versions_after, staleness FROM updates WHERE search_id = $1 ORDER BY replica, iteration`);
   const pushes = await q(`SELECT replica, iteration, shard, snapshot_version, version_before, version_after, applied
@@ -28,10 +31,12 @@ export async function searchOutcome(pool: Db, searchId: string): Promise<SearchO
   const shards = await q(`SELECT shard, version, params, adam_m, adam_v, adam_step, accumulated, accumulated_count
     FROM parameter_shards WHERE search_id = $1 ORDER BY shard`);
   const snapshots = await q('SELECT count(*) AS n FROM parameter_snapshots WHERE search_id = $1');
+  const [omega] = await q('SELECT step, weights FROM shared_weights WHERE search_id = $1 ORDER BY step DESC LIMIT 1');
   return {
     children: children.map((r) => ({
       replica: r.replica, iteration: r.iteration, childIndex: r.child_index, numLayers: r.num_layers, archKey: r.arch_key, tokens: r.tokens,
       logProb: r.log_prob, entropy: r.entropy, status: r.status, validationAccuracies: r.validation_accuracies, reward: r.reward, paramCount: r.param_count,
+      phase: r.phase, omegaStep: r.omega_step, pick: r.pick,
     })),
     updates: updates.map((r) => ({
       replica: r.replica, iteration: r.iteration, childrenCount: r.children_count, meanReward: r.mean_reward, maxReward: r.max_reward,
@@ -46,6 +51,7 @@ export async function searchOutcome(pool: Db, searchId: string): Promise<SearchO
       shard: r.shard, version: r.version, adamStep: r.adam_step, accumulatedCount: r.accumulated_count,
       sha256: createHash('sha256').update(r.params).update(r.adam_m).update(r.adam_v).update(r.accumulated ?? Buffer.alloc(0)).digest('hex'),
     })),
+    omega: omega ? { step: omega.step, sha256: createHash('sha256').update(omega.weights).digest('hex') } : null,
     snapshotsLeft: Number(snapshots[0].n),
   };
 }
@@ -71,5 +77,5 @@ export function outcomeDifferences(expected: SearchOutcome, actual: SearchOutcom
 /** One line for logs: counts and the shards' hashes. */
 export function outcomeLine(o: SearchOutcome): string {
   return `${o.children.length} children, ${o.updates.length} updates, baseline ${o.baselines.map((b) => b.value).join('/')}, `
-    + `shards ${o.shards.map((s) => `v${s.version}:${s.sha256.slice(0, 12)}`).join(' ')}`;
+    + `shards ${o.shards.map((s) => `v${s.version}:${s.sha256.slice(0, 12)}`).join(' ')}${o.omega ? `, ω step ${o.omega.step}:${o.omega.sha256.slice(0, 12)}` : ''}`;
 }

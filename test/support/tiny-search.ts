@@ -1,6 +1,6 @@
-// The search config workflow tests run: real embedded digits, but tiny (300 images of 8x8, 2-layer
-// children with 4 or 8 filters) so a child trains in a second or two on a shared CPU. Not a preset
-// anyone should search with; config/presets.ts holds those.
+// The search configs workflow tests run: real embedded digits, but tiny (300 images of 8x8, 2-layer
+// children with 4 or 8 filters) so a child trains in a second or two on a shared CPU; and the same
+// as a weight-sharing search. Not presets anyone should search with; config/presets.ts holds those.
 import type { SearchConfigInput } from '../../config/search-config';
 
 export interface TinySearchOptions {
@@ -28,5 +28,15 @@ export function tinySearchConfig(options: TinySearchOptions): SearchConfigInput 
     budget: { childrenPerIteration: m, maxChildren: m * options.iterations },
     trainingTaskQueue: options.trainingTaskQueue,
     timeouts: { childHeartbeatSeconds: heartbeat, controllerHeartbeatSeconds: heartbeat, childStartToCloseMinutes: 5, controllerStartToCloseMinutes: 2 },
+  };
+}
+
+/** The tiny search in weight-sharing mode: `steps` ω minibatches an iteration, a checkpoint every `checkpointEvery`, one pick retrained. */
+export function tinySharingConfig(options: TinySearchOptions & { claimQueue: string; steps: number; checkpointEvery: number }): SearchConfigInput {
+  const { claimQueue, steps, checkpointEvery, ...tiny } = options;
+  return {
+    ...tinySearchConfig({ heartbeatSeconds: 3, trainSize: 400, imageSize: 10, ...tiny }),
+    mode: 'weightSharing',
+    weightSharing: { stepsPerIteration: steps, batchSize: 16, checkpointEvery, evalImages: 100, retrainTopK: 1, taskQueue: claimQueue, workerStartSeconds: 4 },
   };
 }

@@ -66,3 +66,19 @@ test('a failed save of the last checkpoint of an iteration is made by the retry;
   faulty.h.dispose();
   assert.equal(tf.memory().numTensors, before, 'ω, its slots and its data tensors are all freed');
 });
+
+test('an evaluation heartbeats after each child it rewards, and stops between children when cancelled', async () => {
+  const { h } = holder();
+  const children = [0, 1, 2].map((i) => randomCnn(space, 3, mulberry32(7 + i)));
+  const beats: unknown[] = [];
+  const watched: Progress = { heartbeat: (details) => { beats.push(details); }, cancelled: () => false };
+  const { step, accuracies } = await h.evaluate(key(0), config, children, watched);
+  const again = await h.evaluate(key(0), config, children, quiet);
+  assert.deepEqual(accuracies, again.accuracies, 'heartbeats change nothing');
+  assert.deepEqual(beats.slice(-3), [0, 1, 2].map((child) => ({ step, child })), 'one heartbeat per child, after it');
+
+  let asked = 0;
+  const cancelling: Progress = { heartbeat: () => undefined, cancelled: () => ++asked > 1 };
+  await assert.rejects(h.evaluate(key(0), config, children, cancelling), /cancelled at child 1/);
+  h.dispose();
+});

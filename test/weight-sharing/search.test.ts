@@ -15,9 +15,10 @@ import type { nasSearch } from '../../workflows';
 import { eventually } from '../support/eventually';
 import { startSearchWorkers, type SearchWorkers } from '../support/in-process-workers';
 import { shardRecords, updateRecords } from '../support/search-rows';
+import { omegaTrainingResults } from '../support/sharing-history';
 import { createTestDatabase, testServers, uniqueId } from '../support/servers';
 import { startSharingWorker } from '../support/sharing-worker';
-import { tinySearchConfig } from '../support/tiny-search';
+import { tinySharingConfig } from '../support/tiny-search';
 import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -29,11 +30,7 @@ const ITERATIONS = 3;
 const M = 2;
 
 function sharingConfig(trainingTaskQueue: string, claimQueue: string, steps: number, checkpointEvery: number): SearchConfigInput {
-  return {
-    ...tinySearchConfig({ trainingTaskQueue, iterations: ITERATIONS, childrenPerIteration: M, heartbeatSeconds: 3, trainSize: 400, imageSize: 10 }),
-    mode: 'weightSharing',
-    weightSharing: { stepsPerIteration: steps, batchSize: 16, checkpointEvery, evalImages: 100, retrainTopK: 1, taskQueue: claimQueue, workerStartSeconds: 4 },
-  };
+  return tinySharingConfig({ trainingTaskQueue, iterations: ITERATIONS, childrenPerIteration: M, claimQueue, steps, checkpointEvery });
 }
 
 async function run(workers: SearchWorkers, config: SearchConfigInput, searchId: string) {
@@ -55,20 +52,6 @@ async function evaluated(pool: Db, searchId: string): Promise<Evaluated[]> {
 async function checkpoints(pool: Db, searchId: string): Promise<{ step: number; worker: string; digest: string }[]> {
   const { rows } = await pool.query<{ step: number; worker: string; weights: Buffer }>('SELECT step, worker, weights FROM shared_weights WHERE search_id = $1 ORDER BY step', [searchId]);
   return rows.map((r) => ({ step: r.step, worker: r.worker, digest: createHash('sha256').update(r.weights).digest('hex') }));
-}
-
-/** What each completed trainSharedWeights returned, from the replica's history. */
-async function trainingResults(workers: SearchWorkers, searchId: string): Promise<{ omegaStep: number; restoredFrom: number | null }[]> {
-  const events = (await workers.client.workflow.getHandle(`${searchId}/replica-0`).fetchHistory()).events ?? [];
-  const types = new Map<string, string>();
-  const out: { omegaStep: number; restoredFrom: number | null }[] = [];
-  for (const e of events) {
-    if (e.activityTaskScheduledEventAttributes) types.set(String(e.eventId), e.activityTaskScheduledEventAttributes.activityType?.name ?? '');
-    const done = e.activityTaskCompletedEventAttributes;
-    const data = done?.result?.payloads?.[0]?.data;
-    if (done && data && types.get(String(done.scheduledEventId)) === 'trainSharedWeights') out.push(JSON.parse(Buffer.from(data).toString('utf8')));
-  }
-  return out;
 }
 
 test('a weight-sharing search: children rewarded under ω with its step, ω checkpointed, picks retrained from scratch and ranked first', { timeout: 180_000 }, async () => {
@@ -154,7 +137,7 @@ test('kill -9 of the ω-holding worker mid-phase: another takes over from the ch
   const after = await checkpoints(db.pool, killedId);
   assert.equal(after.at(-1)?.step, ITERATIONS * steps);
   assert.ok(!after.some((c) => c.worker.includes(`:${first.pid}:`)), 'the last checkpoints come from the worker that took over');
-  const resumed = (await trainingResults(workers, killedId)).filter((r) => r.restoredFrom !== null);
+  const resumed = (await omegaTrainingResults(workers.client, killedId)).filter((r) => r.restoredFrom !== null);
   const newest = Math.max(...atKill.map((c) => c.step));
   assert.deepEqual(resumed.map((r) => r.restoredFrom), [newest], `the worker that took over resumed once, from the newest checkpoint (${newest}): at most ${every} steps lost`);
   assert.deepEqual((await updateRecords(db.pool, killedId)).map((u) => u.iteration), [0, 1, 2], 'no controller update applied twice');
