@@ -150,7 +150,7 @@ async function main(argv: string[]): Promise<number> {
     const f = parseFlags('export', flags);
     const runtime = loadRuntimeConfig();
     await withPool(runtime, async (pool) => {
-      const result = await exportChild(pool, loadTf(runtime.training.backend), { searchId: sub, rank: f.rank ?? 1, out: f.out, epochs: f.epochs });
+      const result = await exportChild(pool, loadTf(runtime.training.backend, { home: runtime.home }), { searchId: sub, rank: f.rank ?? 1, out: f.out, epochs: f.epochs });
       process.stdout.write(`exported rank ${result.rank} of ${result.searchId} to ${f.out}: test accuracy ${result.testAccuracy.toFixed(4)} `
         + `on ${result.testImages} images after ${result.epochs} epochs (search validation accuracy ${result.searchValidationAccuracy?.toFixed(4) ?? '-'})\n`);
     });
