@@ -1,8 +1,11 @@
 // The one place that loads a tfjs backend: `@tensorflow/tfjs-node` on CPU, `@tensorflow/tfjs-node-gpu`
 // on CUDA. Everything else receives the returned module and uses the tfjs API only, so the GPU path
-// runs exactly the code the CPU path runs.
+// runs exactly the code the CPU path runs. It does not install anything (setup/tfjs-node*.sh do).
+import path from 'node:path';
 import type * as tfApi from '@tensorflow/tfjs';
+import { repoRoot } from '../config/runtime';
 import { BackendUnavailableError } from '../errors';
+import { cudaDriverFound } from './cuda-driver';
 
 /** The tfjs API (what every module but this one programs against). */
 export type Tf = typeof tfApi;
@@ -13,30 +16,69 @@ const PACKAGES: Record<BackendKind, string> = {
   gpu: '@tensorflow/tfjs-node-gpu',
 };
 
+export interface LoadOptions {
+  /** NAS_HOME (runtime.home): setup/tfjs-node-gpu.sh installs the GPU backend into <home>/gpu. */
+  home?: string;
+  /** Where the one CPU-fallback warning goes; stderr by default. */
+  warn?: (message: string) => void;
+}
+
+/** What the tfjs-node(-gpu) native binding exposes about itself (tfjs_binding.d.ts). */
+export interface NativeBinding {
+  isUsingGpuDevice(): boolean;
+  /** Tensor handles the binding holds: the native side of tf.memory().numTensors. */
+  getNumOfTensors(): number;
+}
+
 let loaded: { kind: BackendKind; tf: Tf } | undefined;
 
 /** Loads the backend once per process; asking for the other one afterwards is an error. */
-export function loadTf(kind: BackendKind = 'cpu'): Tf {
+export function loadTf(kind: BackendKind = 'cpu', options: LoadOptions = {}): Tf {
   if (loaded) {
     if (loaded.kind !== kind) throw new BackendUnavailableError(`backend ${loaded.kind} is already loaded in this process; cannot switch to ${kind}`);
     return loaded.tf;
   }
-  const pkg = PACKAGES[kind];
   // libtensorflow's start-up notes (CPU features, oneDNN) are noise in worker logs; errors still show.
-  process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
-  // On a GPU, take device memory as children need it rather than all of it at start: a child's
-  // tensors are all disposed when it ends (the CPU tests assert it), and the next child reuses them.
+  // Without an NVIDIA driver, the GPU library's one error line ("failed call to cuInit") is expected:
+  // our warning below replaces it, so that process shows TensorFlow's fatal errors only (op errors
+  // still reach JS as exceptions).
+  const noDriver = kind === 'gpu' && !cudaDriverFound(process.env.LD_LIBRARY_PATH);
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= noDriver ? '3' : '2';
+  // On a GPU, take device memory as children need it rather than all of it at start, so several
+  // children (training.concurrency) share one device: a child's tensors are all disposed when it ends
+  // (workers/memory-watch.ts checks it), and the next child reuses the allocator's free blocks.
   if (kind === 'gpu') process.env.TF_FORCE_GPU_ALLOW_GROWTH ??= 'true';
   let tf: Tf;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    tf = require(pkg) as Tf;
+    tf = kind === 'gpu' ? requireGpu(options.home ?? path.join(repoRoot(), '.nas')) : require(PACKAGES.cpu) as Tf;
   } catch (err) {
     const hint = kind === 'gpu'
-      ? `install it with \`npm install ${pkg}@4.22.0 --allow-scripts=${pkg}\` on a CUDA 11.2 / cuDNN 8.1 machine with internet`
+      ? 'run `bash setup/tfjs-node-gpu.sh` (or `NAS_BACKEND=gpu bash setup/install.sh`) to build it against PyPI\'s CUDA-12 tensorflow wheel'
       : 'run `bash setup/install.sh` to build its binding';
-    throw new BackendUnavailableError(`cannot load ${pkg}: ${(err as Error).message.split('\n')[0]}; ${hint}`);
+    throw new BackendUnavailableError(`cannot load ${PACKAGES[kind]}: ${(err as Error).message.split('\n')[0]}; ${hint}`);
   }
   loaded = { kind, tf };
+  if (kind === 'gpu' && !nativeBinding(tf)?.isUsingGpuDevice()) {
+    const why = noDriver
+      ? 'no NVIDIA driver (libcuda.so.1 not found)'
+      : `TensorFlow found no usable GPU (CUDA_VISIBLE_DEVICES=${process.env.CUDA_VISIBLE_DEVICES ?? 'unset'}; TF_CPP_MIN_LOG_LEVEL=0 shows why)`;
+    (options.warn ?? ((m: string) => process.stderr.write(`nas: warning: ${m}\n`)))(
+      `backend gpu: ${why}; training on the CPU, with the same results as backend cpu`);
+  }
   return tf;
+}
+
+/** The GPU package from <home>/gpu first (setup/tfjs-node-gpu.sh), else from wherever Node finds it. */
+function requireGpu(home: string): Tf {
+  const entry = require.resolve(PACKAGES.gpu, { paths: [path.join(home, 'gpu'), __dirname] });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(entry) as Tf;
+}
+
+/** The native binding behind the loaded backend, or undefined for a backend without one. */
+export function nativeBinding(tf: Tf): NativeBinding | undefined {
+  const binding = (tf.backend() as unknown as { binding?: Partial<NativeBinding> }).binding;
+  return typeof binding?.isUsingGpuDevice === 'function' && typeof binding.getNumOfTensors === 'function'
+    ? binding as NativeBinding
+    : undefined;
 }

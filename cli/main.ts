@@ -49,9 +49,10 @@ const USAGE: Record<string, string> = {
   worker: `  nas worker --queue NAME         a worker polling NAME: the controller worker when NAME is the
                                   controller queue of temporal.yaml, else a training worker
   nas worker controller|training|sharing [--queue NAME] [--device N]
-                                  --device N: a GPU training worker on GPU N only (CUDA_VISIBLE_DEVICES);
-                                  run one per GPU, each training one child at a time. sharing: holds
-                                  the shared weights of weight-sharing searches (mode weightSharing)
+                                  --device N: a GPU training worker on GPU N only (CUDA_VISIBLE_DEVICES,
+                                  nvidia-smi's numbering); run one per GPU, each training
+                                  training.concurrency children at once. sharing: holds the shared
+                                  weights of weight-sharing searches (mode weightSharing)
 `,
   migrate: '  nas migrate                     apply the SQL migrations\n',
   dev: '  nas dev up|down                 start / stop the embedded Temporal dev server and PostgreSQL\n',
@@ -150,7 +151,7 @@ async function main(argv: string[]): Promise<number> {
     const f = parseFlags('export', flags);
     const runtime = loadRuntimeConfig();
     await withPool(runtime, async (pool) => {
-      const result = await exportChild(pool, loadTf(runtime.training.backend), { searchId: sub, rank: f.rank ?? 1, out: f.out, epochs: f.epochs });
+      const result = await exportChild(pool, loadTf(runtime.training.backend, { home: runtime.home }), { searchId: sub, rank: f.rank ?? 1, out: f.out, epochs: f.epochs });
       process.stdout.write(`exported rank ${result.rank} of ${result.searchId} to ${f.out}: test accuracy ${result.testAccuracy.toFixed(4)} `
         + `on ${result.testImages} images after ${result.epochs} epochs (search validation accuracy ${result.searchValidationAccuracy?.toFixed(4) ?? '-'})\n`);
     });
@@ -178,8 +179,11 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'worker' && (sub === undefined || sub === 'controller' || sub === 'training' || sub === 'sharing')) {
     const f = parseFlags('worker', flags);
     if (f.device !== undefined) {
-      // Read by libtensorflow when tfjs-node-gpu loads (after this): this process sees that GPU only.
+      // Read by libtensorflow when tfjs-node-gpu loads (after this): this process sees that GPU only
+      // (the binding uses one GPU, the last it sees). PCI order makes N nvidia-smi's GPU N; CUDA's own
+      // default is fastest first.
       process.env.CUDA_VISIBLE_DEVICES = String(f.device);
+      process.env.CUDA_DEVICE_ORDER ??= 'PCI_BUS_ID';
     }
     return runWorker(sub, f.queue);
   }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The one set-up the README's commands call: node packages, the tfjs-node binding, the temporal CLI,
-# then the TypeScript build into dist/. Idempotent; one line per step. It starts no server (that is
-# `nas dev up`). With --test (npm test, CI) it also provides Debian's chromium for the report's
-# browser test, the one system-wide package; a search alone never installs it.
+# The one set-up the README's commands call: node packages, the tfjs-node binding (and, with
+# NAS_BACKEND=gpu, the tfjs-node-gpu one), the temporal CLI, then the TypeScript build into dist/.
+# Idempotent; one line per step. It starts no server (that is `nas dev up`). With --test (npm test,
+# CI) it also provides Debian's chromium for the report's browser test, the one system-wide package;
+# a search alone never installs it.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 logs="${NAS_HOME:-$here/.nas}/logs"
@@ -33,6 +34,8 @@ else
   echo "install: npm-ci: node_modules matches package-lock.json"
 fi
 step tfjs-node bash setup/tfjs-node.sh
+# The GPU backend is opt-in (about 3.4 GB of wheels, 5 GB unpacked, into $NAS_HOME/gpu): only for NAS_BACKEND=gpu.
+if [ "${NAS_BACKEND:-}" = "gpu" ]; then step tfjs-node-gpu bash setup/tfjs-node-gpu.sh; fi
 step temporal-cli bash setup/temporal-cli.sh
 if [ "${1:-}" = "--test" ]; then step chromium bash setup/chromium.sh; fi
 # A clean build: no compiled file of a deleted source (an old test, say) survives in dist/.

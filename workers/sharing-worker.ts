@@ -20,7 +20,7 @@ export interface SharingWorker {
 }
 
 export async function createSharingWorker(runtime: RuntimeConfig, options: { claimQueue?: string } = {}): Promise<SharingWorker> {
-  const tf = loadTf(runtime.training.backend);
+  const tf = loadTf(runtime.training.backend, { home: runtime.home });
   const pool = await openDatabaseWaiting(runtime);
   const connection = await connectWorker(runtime);
   const claimQueue = options.claimQueue ?? runtime.temporal.taskQueues.sharing;
