@@ -7,7 +7,6 @@
 // it never fails on the numbers.
 //   node dist/bench/weight-sharing/equal-time.js [--minutes 8] [--retrain 1.5] [--seeds 1,2,3]
 //     [--methods sharing,reinforce,random] [--data DIR] [--port-base 7600] [--out FILE.md]
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +22,7 @@ import { bestChildren } from '../../store/children';
 import { trainChild } from '../../trainer/train-child';
 import { openDatabase } from '../../workers/connect';
 import { report, runBench } from '../results-file';
+import { privateServers, runSearch, stopServers } from '../search-run';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -66,23 +66,6 @@ function configFor(method: Method, seed: number): SearchConfigInput {
   return { ...common, strategy: method, budget: { childrenPerIteration: 2, maxChildren: 100_000, maxMinutes: minutes } } as unknown as SearchConfigInput;
 }
 
-/** `nas search run` as a user runs it; returns its wall time and the CPU time of it and its workers. */
-function runSearch(env: NodeJS.ProcessEnv, configFile: string, searchId: string, log: string): Promise<{ wall: number; cpu: number }> {
-  const main = path.join(__dirname, '..', '..', 'cli', 'main.js');
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    // bash's `time` counts the CPU of every process the CLI waited for (its local workers), not the servers.
-    const child = spawn('bash', ['-c', `TIMEFORMAT='cpu %U %S'; time node "${main}" search run --workers 2 --config "${configFile}" --id "${searchId}" > "${log}" 2>&1`], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
-    child.once('exit', (code) => {
-      const m = /cpu ([\d.]+) ([\d.]+)/.exec(err);
-      if (code !== 0 || !m) return reject(new Error(`search ${searchId} exited ${code}; see ${log}\n${err}`));
-      resolve({ wall: (Date.now() - started) / 60_000, cpu: Number(m[1]) + Number(m[2]) });
-    });
-  });
-}
-
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: number[]) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
 
@@ -90,11 +73,7 @@ async function main(): Promise<void> {
   const seeds = flag('seeds', '1,2,3').split(',').map(Number);
   const methods = flag('methods', 'sharing,reinforce,random').split(',') as Method[];
   const portBase = Number(flag('port-base', '7600'));
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-equal-time-'));
-  const yaml = path.join(home, 'temporal.yaml');
-  fs.writeFileSync(yaml, `temporal:\n  address: 127.0.0.1:${portBase}\n  uiPort: ${portBase + 1000}\npostgres:\n  port: ${portBase + 50000}\n`);
-  const repoTools = path.join(__dirname, '..', '..', '..', '.nas', 'tools', 'temporal');
-  const env = { ...process.env, NAS_HOME: home, NAS_RUNTIME_CONFIG: yaml, TEMPORAL_CLI: process.env.TEMPORAL_CLI ?? repoTools };
+  const { home, yaml, env } = privateServers('nas-equal-time-', portBase);
   const runtime = loadRuntimeConfig(env, yaml);
   const tf = loadTf('cpu');
   const runs: Run[] = [];
@@ -126,7 +105,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await new Promise((resolve) => spawn(process.execPath, [path.join(__dirname, '..', '..', 'cli', 'main.js'), 'dev', 'down'], { env, stdio: 'ignore' }).once('exit', resolve));
+    await stopServers(env);
   }
   const lines = [
     `# Equal wall time on Fashion-MNIST: weight sharing + retraining against from-scratch REINFORCE and random search`,
