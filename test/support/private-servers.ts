@@ -10,6 +10,7 @@ import { loadRuntimeConfig, repoRoot, type RuntimeConfig } from '../../config/ru
 import { ensurePostgres, postgresPaths, runningServer, stopPostgres } from '../../dev/postgres';
 import { isRunning, waitUntil } from '../../dev/processes';
 import { ensureTemporal, stopTemporal, temporalPaths } from '../../dev/temporal';
+import type { nasSearch, NasSearchResult } from '../../workflows/nas-search';
 
 export interface PrivatePorts { temporal: number; ui: number; postgres: number }
 
@@ -85,4 +86,25 @@ async function killPostgres(home: string): Promise<number> {
 function temporalCli(): string | undefined {
   if (process.env.TEMPORAL_CLI) return process.env.TEMPORAL_CLI;
   return execFileSync('bash', [path.join(repoRoot(), 'setup', 'temporal-cli.sh')], { encoding: 'utf8' }).trim().split('\n').pop();
+}
+
+/**
+ * Starts `nasSearch` on the private servers, runs `during` (the kills) and awaits the result on a fresh
+ * connection: the first one may have met a dead server. Rejects after `withinMs`.
+ */
+export async function runSearchThrough(
+  servers: PrivateServers, searchId: string, config: Parameters<typeof nasSearch>[0]['config'],
+  during: ((searchId: string) => Promise<void>) | undefined, withinMs: number,
+): Promise<NasSearchResult> {
+  const starter = await servers.client();
+  await starter.workflow.start<typeof nasSearch>('nasSearch', {
+    taskQueue: servers.runtime.temporal.taskQueues.controller, workflowId: searchId, args: [{ searchId, config }], workflowExecutionTimeout: '5m',
+  });
+  await starter.connection.close();
+  await during?.(searchId);
+  const client = await servers.client();
+  return Promise.race([
+    client.workflow.getHandle<typeof nasSearch>(searchId).result(),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${searchId} did not finish within ${withinMs / 1000} s`)), withinMs).unref()),
+  ]);
 }

@@ -9,10 +9,10 @@ import { sleep } from '../../dev/processes';
 import { createPool, type Db } from '../../store/db';
 import { migrate } from '../../store/migrate';
 import { omegaCheckpointSteps } from '../../store/shared-weights';
-import type { nasSearch, NasSearchResult } from '../../workflows/nas-search';
+import type { NasSearchResult } from '../../workflows/nas-search';
 import { startChaosCluster, type ChaosCluster } from '../support/chaos-monkey';
 import { eventually } from '../support/eventually';
-import { startPrivateServers, type PrivateServers } from '../support/private-servers';
+import { runSearchThrough, startPrivateServers, type PrivateServers } from '../support/private-servers';
 import { outcomeDifferences, outcomeLine, searchOutcome } from '../support/search-outcome';
 import { searchStatusRow, updateRecords } from '../support/search-rows';
 import { uniqueId } from '../support/servers';
@@ -54,18 +54,7 @@ after(async () => {
 
 async function runSearch(searchId: string, during?: (searchId: string) => Promise<void>): Promise<NasSearchResult> {
   const config = tinySharingConfig({ trainingTaskQueue: trainingQueue, iterations: ITERATIONS, childrenPerIteration: M, claimQueue, steps: STEPS, checkpointEvery: EVERY });
-  const starter = await servers!.client();
-  await starter.workflow.start<typeof nasSearch>('nasSearch', {
-    taskQueue: servers!.runtime.temporal.taskQueues.controller, workflowId: searchId, args: [{ searchId, config }], workflowExecutionTimeout: '5m',
-  });
-  await starter.connection.close();
-  await during?.(searchId);
-  // A fresh connection: the first one met a dead server.
-  const client = await servers!.client();
-  return Promise.race([
-    client.workflow.getHandle<typeof nasSearch>(searchId).result(),
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${searchId} did not finish within 150 s`)), 150_000).unref()),
-  ]);
+  return runSearchThrough(servers!, searchId, config, during, 150_000);
 }
 
 /** The newest ω checkpoint once ω trains inside `iteration`, past its first checkpoint there. */

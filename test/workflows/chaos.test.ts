@@ -8,10 +8,10 @@ import { after, before, test } from 'node:test';
 import { migrate } from '../../store/migrate';
 import { createPool, type Db } from '../../store/db';
 import { mulberry32 } from '../../random/prng';
-import type { nasSearch, NasSearchResult } from '../../workflows/nas-search';
+import type { NasSearchResult } from '../../workflows/nas-search';
 import { describe, killPlan, killsByKind, startChaosCluster, VICTIMS, type ChaosCluster } from '../support/chaos-monkey';
 import { assertBookkeeping } from '../support/distributed-checks';
-import { startPrivateServers, type PrivateServers } from '../support/private-servers';
+import { runSearchThrough, startPrivateServers, type PrivateServers } from '../support/private-servers';
 import { distributedAudit, searchStatusRow } from '../support/search-rows';
 import { outcomeDifferences, outcomeLine, searchOutcome } from '../support/search-outcome';
 import { tinySearchConfig } from '../support/tiny-search';
@@ -56,18 +56,7 @@ async function runSearch(searchId: string, during?: (searchId: string) => Promis
     schedule: { startLayers: 1, addLayers: 1, everyChildren: (ITERATIONS * M) / 2, maxLayers: 2 },
     distributed: { replicas: 1, shards: SHARDS, accumulateGradients: 1 },
   };
-  const starter = await servers!.client();
-  await starter.workflow.start<typeof nasSearch>('nasSearch', {
-    taskQueue: servers!.runtime.temporal.taskQueues.controller, workflowId: searchId, args: [{ searchId, config }], workflowExecutionTimeout: '5m',
-  });
-  await starter.connection.close();
-  await during?.(searchId);
-  // A fresh connection: the first one may have met a dead server.
-  const client = await servers!.client();
-  return Promise.race([
-    client.workflow.getHandle<typeof nasSearch>(searchId).result(),
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${searchId} did not finish within 120 s`)), 120_000).unref()),
-  ]);
+  return runSearchThrough(servers!, searchId, config, during, 120_000);
 }
 
 test('a K=1 search under kill -9 of every kind of process decides bit for bit what it decides undisturbed', { timeout: 420_000 }, async () => {
