@@ -6,6 +6,8 @@
 # goes into $NAS_HOME/gpu, never the project's node_modules, so the CPU route is untouched. Idempotent.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=setup/libtensorflow.sh
+. "$here/setup/libtensorflow.sh"
 home="${NAS_HOME:-$here/.nas}"
 prefix="$home/gpu"                 # a package folder of its own: setup/gpu/package.json and its lock
 cache="$home/cache/gpu"
@@ -64,22 +66,12 @@ fi
 #    is $ORIGIN/../nvidia/<part>/lib, the place of site-packages/nvidia beside site-packages/tensorflow.
 stage=$(mktemp -d "$cache/stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
-"$py" "$here/setup/unzip-members.py" "$(wheel_of "tensorflow==$TF_WHEEL_VERSION")" "$stage" \
-  'tensorflow/libtensorflow_cc.so.2' 'tensorflow/libtensorflow_framework.so.2' \
-  'tensorflow/include/tensorflow/c/*' 'tensorflow/include/tensorflow/core/platform/*' \
-  'tensorflow/include/tsl/platform/*' 'tensorflow/include/xla/tsl/c/*'
+unpack_libtensorflow "$py" "$here" "$(wheel_of "tensorflow==$TF_WHEEL_VERSION")" "$stage"
 for spec in "${CUDA_WHEELS[@]}"; do
   "$py" "$here/setup/unzip-members.py" "$(wheel_of "$spec")" "$stage" 'nvidia/*/lib/*'
 done
-rm -rf "$deps" "$pkg/build" "$pkg/lib"
-mkdir -p "$deps/lib" "$deps/include"
-mv "$stage/tensorflow/libtensorflow_cc.so.2" "$stage/tensorflow/libtensorflow_framework.so.2" "$deps/lib/"
-# binding.gyp links -ltensorflow -ltensorflow_framework; its rpath is deps/lib.
-ln -s libtensorflow_cc.so.2 "$deps/lib/libtensorflow.so"
-ln -s libtensorflow_cc.so.2 "$deps/lib/libtensorflow.so.2"
-ln -s libtensorflow_cc.so.2 "$deps/lib/libtensorflow.so.2.9.1"
-ln -s libtensorflow_framework.so.2 "$deps/lib/libtensorflow_framework.so"
-cp -r "$stage/tensorflow/include/"{tensorflow,tsl,xla} "$deps/include/"
+rm -rf "$pkg/build" "$pkg/lib"
+lay_out_libtensorflow "$stage" "$deps"
 mv "$stage/nvidia" "$deps/nvidia"
 # The libraries TensorFlow dlopens by soname once a driver reports a GPU; without a GPU nothing loads
 # them, so a missing one would only show on a GPU machine. Check the layout here instead.

@@ -4,6 +4,8 @@
 # against the TensorFlow C library inside PyPI's tensorflow-cpu wheel. Idempotent.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=setup/libtensorflow.sh
+. "$here/setup/libtensorflow.sh"
 pkg="$here/node_modules/@tensorflow/tfjs-node"
 cache="${NAS_HOME:-$here/.nas}/cache"
 TF_WHEEL_VERSION=2.21.0 # exports every TF_*/TFE_* symbol tfjs-node 4.22 binds (checked by the load below)
@@ -35,20 +37,8 @@ fi
 
 stage=$(mktemp -d "$cache/tf-stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
-"$py" "$here/setup/unzip-members.py" "$wheel" "$stage" \
-  'tensorflow/libtensorflow_cc.so.2' 'tensorflow/libtensorflow_framework.so.2' \
-  'tensorflow/include/tensorflow/c/*' 'tensorflow/include/tensorflow/core/platform/*' \
-  'tensorflow/include/tsl/platform/*' 'tensorflow/include/xla/tsl/c/*'
-
-deps="$pkg/deps"
-rm -rf "$deps" && mkdir -p "$deps/lib" "$deps/include"
-mv "$stage/tensorflow/libtensorflow_cc.so.2" "$stage/tensorflow/libtensorflow_framework.so.2" "$deps/lib/"
-# binding.gyp links -ltensorflow -ltensorflow_framework; install.js checks libtensorflow.so.2.9.1.
-ln -s libtensorflow_cc.so.2 "$deps/lib/libtensorflow.so"
-ln -s libtensorflow_cc.so.2 "$deps/lib/libtensorflow.so.2"
-ln -s libtensorflow_cc.so.2 "$deps/lib/libtensorflow.so.2.9.1"
-ln -s libtensorflow_framework.so.2 "$deps/lib/libtensorflow_framework.so"
-cp -r "$stage/tensorflow/include/"{tensorflow,tsl,xla} "$deps/include/"
+unpack_libtensorflow "$py" "$here" "$wheel" "$stage"
+lay_out_libtensorflow "$stage" "$pkg/deps"
 
 (cd "$pkg" && node scripts/install.js >"$cache/tfjs-build.log" 2>&1) || {
   echo "tfjs-node: building the binding failed; see $cache/tfjs-build.log" >&2; exit 1; }
