@@ -1,0 +1,54 @@
+// How busy the training slots were in finished searches, from the `children` timestamps: the seconds
+// children trained (started_at → finished_at, the last attempt) over slots × the span from the first
+// start to the last finish. Issue 11's idle-slot figure. Reads the PostgreSQL of a home (a bench's, or
+// the project's .nas); starts it when it is down, and stops it again then.
+//   node dist/bench/slots-busy.js --home DIR [--slots 2] [--like 'children-digits-%'] [--out FILE.md]
+import os from 'node:os';
+import path from 'node:path';
+import { loadRuntimeConfig } from '../config/runtime';
+import { ensurePostgres, postgresPaths, runningServer, stopPostgres } from '../dev/postgres';
+import { openDatabase } from '../workers/connect';
+import { report, runBench } from './results-file';
+
+function flag(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1]! : fallback;
+}
+
+interface Busy { id: string; children: number; span: number; trained: number }
+
+async function main(): Promise<void> {
+  const home = flag('home', '');
+  if (!home) throw new Error('--home: the NAS_HOME whose PostgreSQL holds the searches (a bench prints its home)');
+  const slots = Number(flag('slots', '2'));
+  if (!Number.isInteger(slots) || slots < 1) throw new Error(`--slots ${flag('slots', '')}: a positive integer, the training workers' total concurrency`);
+  const yaml = path.join(home, 'temporal.yaml');
+  const runtime = loadRuntimeConfig({ ...process.env, NAS_HOME: home }, yaml);
+  const wasRunning = runningServer(postgresPaths(runtime.home).data) !== undefined;
+  await ensurePostgres(runtime);
+  const pool = await openDatabase(runtime);
+  try {
+    const { rows } = await pool.query<Busy>(
+      `SELECT search_id AS id, count(*)::int AS children,
+              extract(epoch FROM max(finished_at) - min(started_at))::float8 AS span,
+              sum(extract(epoch FROM finished_at - started_at))::float8 AS trained
+       FROM children WHERE search_id LIKE $1 AND phase = 'search' AND finished_at IS NOT NULL
+       GROUP BY search_id ORDER BY min(started_at)`, [flag('like', '%')]);
+    const total = rows.reduce((a, r) => ({ span: a.span + r.span * slots, trained: a.trained + r.trained }), { span: 0, trained: 0 });
+    report([
+      `# Training slots busy, from the children's timestamps`,
+      '',
+      `Command: \`node dist/bench/slots-busy.js ${process.argv.slice(2).join(' ')}\` (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores)`,
+      '',
+      '| search | children | span s | slot-seconds | trained s | busy |',
+      '|---|---|---|---|---|---|',
+      ...rows.map((r) => `| ${r.id} | ${r.children} | ${r.span.toFixed(0)} | ${(r.span * slots).toFixed(0)} | ${r.trained.toFixed(0)} | ${((100 * r.trained) / (r.span * slots)).toFixed(1)}% |`),
+      `| all ${rows.length} | ${rows.reduce((a, r) => a + r.children, 0)} | | ${total.span.toFixed(0)} | ${total.trained.toFixed(0)} | ${((100 * total.trained) / total.span).toFixed(1)}% |`,
+    ], flag('out', ''));
+  } finally {
+    await pool.end();
+    if (!wasRunning) await stopPostgres(runtime);
+  }
+}
+
+runBench(main);
