@@ -56,3 +56,9 @@ export function slotByName(layout: ParameterLayout, name: string): ParameterSlot
   if (!slot) throw new Error(`controller has no parameter ${name}`);
   return slot;
 }
+
+/** One named slot of a flat vector, as a view that shares its memory (no copy). */
+export function slotView(layout: ParameterLayout, flat: Float64Array, name: string): Float64Array {
+  const slot = slotByName(layout, name);
+  return flat.subarray(slot.offset, slot.offset + slot.size);
+}

@@ -2,7 +2,6 @@
 // sampling, gradient, Adam step and EMA baseline as the durable workflow's activities, with the
 // parameters held in memory instead of Postgres, so hundreds of seeds run in minutes. For the same
 // config and seed it proposes exactly what the workflow samples.
-import type { Tf } from '../backend/tf';
 import { parseSearchConfig } from '../config/parse';
 import type { SearchConfigInput } from '../config/search-config';
 import { controllerSpec } from '../controller/controller';
@@ -18,7 +17,7 @@ import { childReward } from '../trainer/reward';
 import type { Observation, Strategy } from './strategy';
 
 /** `budget` caps the last batch as the workflow does (min(m, budget − done)), so both sample alike. */
-export function createReinforceStrategy(tf: Tf, input: SearchConfigInput, budget: number): Strategy<Architecture> {
+export function createReinforceStrategy(input: SearchConfigInput, budget: number): Strategy<Architecture> {
   const config = parseSearchConfig(input);
   const spec = controllerSpec(config);
   const { learningRate, baselineDecay, entropyWeight } = config.controller;
@@ -34,7 +33,7 @@ export function createReinforceStrategy(tf: Tf, input: SearchConfigInput, budget
     propose() {
       const count = Math.max(1, Math.min(config.budget.childrenPerIteration, budget - done));
       const numLayers = depthAt(config, done);
-      const samples = sampleTokens(tf, spec, params, numLayers, count, mixSeed(config.seed, 0, iteration));
+      const samples = sampleTokens(spec, params, numLayers, count, mixSeed(config.seed, 0, iteration));
       pending = { numLayers, samples };
       return samples.map((s) => decodeArchitecture(config.space, numLayers, s.tokens));
     },
@@ -43,7 +42,7 @@ export function createReinforceStrategy(tf: Tf, input: SearchConfigInput, budget
       // The activity's reward for a table answer: (validation accuracy)^exponent over a window of one epoch.
       const rewards = observations.map((o) => childReward([o.reward], 1, config.child.rewardExponent));
       const { advantages: adv } = advantages(rewards, baseline);
-      const { gradient } = reinforceGradient(tf, spec, params, pending.numLayers,
+      const { gradient } = reinforceGradient(spec, params, pending.numLayers,
         pending.samples.map((s, k) => ({ tokens: s.tokens, advantage: adv[k]! })), entropyWeight);
       ({ params, slots } = adamStep(params, gradient, slots, { learningRate }));
       baseline = updateBaseline(baseline, rewards, baselineDecay);
