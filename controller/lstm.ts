@@ -27,12 +27,13 @@ export interface LstmTape {
   readonly sources: LstmInput[]; // per step
   readonly h: Float64Array[]; // per layer [steps, m, H]
   readonly c: Float64Array[]; // per layer [steps, m, H]
+  readonly tanhC: Float64Array[]; // per layer [steps, m, H]: tanh(c), which backward needs again
   readonly gates: Float64Array[]; // per layer [steps, m, 4H], after sigmoid (i, f, o) or tanh (g)
 }
 
 export function lstmTape(layers: number, hidden: number, m: number, steps: number): LstmTape {
   const make = (width: number) => Array.from({ length: layers }, () => new Float64Array(steps * m * width));
-  return { hidden, m, input: new Float64Array(steps * m * hidden), sources: [], h: make(hidden), c: make(hidden), gates: make(4 * hidden) };
+  return { hidden, m, input: new Float64Array(steps * m * hidden), sources: [], h: make(hidden), c: make(hidden), tanhC: make(hidden), gates: make(4 * hidden) };
 }
 
 const DENSE: LstmInput = { kind: 'dense' };
@@ -58,6 +59,7 @@ export function lstmForward(tape: LstmTape, weights: readonly LstmWeights[], t: 
     }
     if (t > 0) addProduct(z, zAt, tape.h[l]!, at - m * H, m, H, kernel, H * 4 * H, 4 * H); // += h_prev · kernel[H:2H]
     const c = tape.c[l]!;
+    const tanhC = tape.tanhC[l]!;
     const h = tape.h[l]!;
     for (let r = 0; r < m; r++) {
       const g0 = zAt + r * 4 * H;
@@ -73,7 +75,8 @@ export function lstmForward(tape: LstmTape, weights: readonly LstmWeights[], t: 
         const s = at + r * H + u;
         const cell = (t > 0 ? f * c[s - m * H]! : 0) + i * g;
         c[s] = cell;
-        h[s] = o * Math.tanh(cell);
+        tanhC[s] = Math.tanh(cell);
+        h[s] = o * tanhC[s]!;
       }
     }
   });
@@ -110,6 +113,7 @@ export function lstmBackward(
     const above = l === weights.length - 1 ? dOut : dx;
     const gates = tape.gates[l]!;
     const c = tape.c[l]!;
+    const tanhC = tape.tanhC[l]!;
     for (let r = 0; r < m; r++) {
       const g0 = 4 * (at + r * H);
       for (let u = 0; u < H; u++) {
@@ -118,7 +122,7 @@ export function lstmBackward(
         const f = gates[g0 + H + u]!;
         const g = gates[g0 + 2 * H + u]!;
         const o = gates[g0 + 3 * H + u]!;
-        const tc = Math.tanh(c[at + s]!);
+        const tc = tanhC[at + s]!;
         const dhTotal = dh[s]! + above[s]!;
         const dcTotal = dc[s]! + dhTotal * o * (1 - tc * tc);
         const cPrev = t > 0 ? c[at + s - m * H]! : 0;

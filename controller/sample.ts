@@ -26,14 +26,23 @@ function results(pass: ControllerPass): SampledTokens[] {
 
 /** One random() per sample for each choice, then one per bit of each anchor, sample by sample: the stream the architectures are replayed from. */
 export function sampleTokens(spec: ControllerSpec, params: Float32Array, numLayers: number, m: number, seed: number): SampledTokens[] {
+  return sampleBatch(spec, params, numLayers, m, seed).samples;
+}
+
+/**
+ * `sampleTokens` with the pass it drew them in: a caller that takes the REINFORCE gradient at the
+ * same parameters (the in-process strategy) hands it to reinforceGradientOfPass instead of replaying.
+ */
+export function sampleBatch(spec: ControllerSpec, params: Float32Array, numLayers: number, m: number, seed: number): { samples: SampledTokens[]; pass: ControllerPass } {
   const random = mulberry32(seed);
-  return results(controllerPass(spec, params, numLayers, m, (step, _index, probs) => {
+  const pass = controllerPass(spec, params, numLayers, m, (step, _index, probs) => {
     if (step.kind === 'choice') {
       const n = step.choices.length;
       return Int32Array.from({ length: m }, (_, r) => categorical(probs, r, n, random()));
     }
     return Int32Array.from(probs, (p) => (random() < p ? 1 : 0));
-  }));
+  });
+  return { samples: results(pass), pass };
 }
 
 /**

@@ -2,7 +2,7 @@
 //   J ≈ (1/m) Σ_k Σ_t log P(a_t | a_(t-1):1; θ) (R_k − b)  (+ β · mean entropy, optional)
 // with respect to the flat controller parameters, by replaying the sampled tokens through the
 // controller and backpropagating (controller/backward.ts). Not the optimiser (adam.ts).
-import { controllerPass, type ControllerSpec } from '../controller/controller';
+import { controllerPass, type ControllerPass, type ControllerSpec } from '../controller/controller';
 import { controllerBackward } from '../controller/backward';
 import { controllerSteps } from '../space/search-space';
 import { stepWidth } from '../space/step';
@@ -49,8 +49,15 @@ export function reinforceGradient(
     }
     return tokens;
   });
+  return reinforceGradientOfPass(spec, pass, samples.map((s) => s.advantage), entropyWeight);
+}
+
+/** The same gradient from the pass the samples were drawn in (controller/sample.ts sampleBatch), at the parameters of that pass. */
+export function reinforceGradientOfPass(spec: ControllerSpec, pass: ControllerPass, advantages: readonly number[], entropyWeight: number): ReinforceGradient {
+  const m = pass.m;
+  if (advantages.length !== m) throw new InvalidGradientError(`${advantages.length} advantages for a pass of ${m} samples`);
   // −J = −(1/m) Σ_k (R_k − b) log P_k − β (1/m) Σ_k H_k
-  const onLogProb = Float64Array.from(samples, (s) => -s.advantage / m);
+  const onLogProb = Float64Array.from(advantages, (a) => -a / m);
   const onEntropy = new Float64Array(m).fill(-entropyWeight / m);
   let loss = 0;
   for (let k = 0; k < m; k++) loss += onLogProb[k]! * pass.logProb[k]! + onEntropy[k]! * pass.entropy[k]!;

@@ -6,9 +6,9 @@ import { test } from 'node:test';
 import { controllerSpec } from '../../controller/controller';
 import { parseSearchConfig } from '../../config/parse';
 import { initialParameters } from '../../controller/parameters';
-import { sampleTokens } from '../../controller/sample';
+import { sampleBatch, sampleTokens } from '../../controller/sample';
 import { adamStep, emptySlots } from '../../reinforce/adam';
-import { reinforceGradient } from '../../reinforce/estimator';
+import { reinforceGradient, reinforceGradientOfPass } from '../../reinforce/estimator';
 import { NON_RETRYABLE_ERROR_TYPES } from '../../errors';
 
 const spec = controllerSpec(parseSearchConfig({ space: { kind: 'cnn', filterHeights: [1, 3], filterWidths: [1, 3], filters: [8, 16] } }));
@@ -74,4 +74,13 @@ test('a network with no decision has no gradient: a named, non-retryable Invalid
   // With two layers the anchor of layer 1 is a decision: a gradient exists.
   const tokens = sampleTokens(anchorsOnly, initialParameters(anchorsOnly.layout, 0.08, 3), 2, 1, 5)[0]!.tokens;
   assert.ok(reinforceGradient(anchorsOnly, initialParameters(anchorsOnly.layout, 0.08, 3), 2, [{ tokens, advantage: 1 }], 0).gradient.some((g) => g !== 0));
+});
+
+test('the gradient of the pass the samples were drawn in is the replayed gradient, bit for bit', () => {
+  for (const entropyWeight of [0, 0.1]) {
+    const { samples: drawn, pass } = sampleBatch(spec, params, depth, 3, 21);
+    const advantages = [0.4, -0.3, 0.05];
+    const replayed = reinforceGradient(spec, params, depth, drawn.map((s, k) => ({ tokens: s.tokens, advantage: advantages[k]! })), entropyWeight);
+    assert.deepEqual(reinforceGradientOfPass(spec, pass, advantages, entropyWeight), replayed);
+  }
 });
