@@ -1,5 +1,5 @@
 // The controller's parameters as one flat Float32Array with a stable, named layout. The layout is
-// what the parameter store shards and what Adam updates; tensors exist only inside a call.
+// what the parameter store shards and what Adam updates; the controller reads its slots as views of one float64 copy.
 import type { ControllerConfig, SpaceConfig } from '../config/search-config';
 import { controllerDecisions, usesAnchors } from '../space/search-space';
 import { mulberry32 } from '../random/prng';
