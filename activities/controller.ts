@@ -2,7 +2,6 @@
 // Each is idempotent on (search, replica, iteration): a retry returns what the first attempt
 // stored and never applies a gradient twice. Training children lives in training.ts.
 import { activityContext } from './context';
-import type { Tf } from '../backend/tf';
 import { parseSearchConfig, parseSearchId } from '../config/parse';
 import type { SearchConfig, SearchConfigInput } from '../config/search-config';
 import { initialParameters } from '../controller/parameters';
@@ -25,7 +24,6 @@ import { createRetrainActivities } from './retrain';
 
 export interface ControllerDeps {
   pool: Db;
-  tf: Tf;
 }
 
 export interface BatchKey {
@@ -50,7 +48,7 @@ function heartbeat(details?: unknown): void {
   activityContext()?.heartbeat(details);
 }
 
-export function createControllerActivities({ pool, tf }: ControllerDeps) {
+export function createControllerActivities({ pool }: ControllerDeps) {
   const configs = new Map<string, SearchConfig>();
   const configOf = async (searchId: string) => {
     let config = configs.get(searchId);
@@ -60,7 +58,7 @@ export function createControllerActivities({ pool, tf }: ControllerDeps) {
 
   return {
     // prepareRetrain: the end of a weight-sharing search (it reads the controller's parameters too).
-    ...createRetrainActivities({ pool, tf }),
+    ...createRetrainActivities({ pool }),
 
     /** Writes the search, its initial parameters (version 0) and baseline; a second call is a no-op. */
     async startSearch(input: { searchId: string; config: SearchConfigInput }): Promise<{ created: boolean; parameterCount: number }> {
@@ -102,7 +100,7 @@ export function createControllerActivities({ pool, tf }: ControllerDeps) {
         const snapshot = await pullParameters(pool, input.searchId);
         // The first attempt draws what the in-process strategies draw for this (replica, iteration).
         const seed = attempt === 0 ? mixSeed(config.seed, input.replica, input.iteration) : mixSeed(config.seed, input.replica, input.iteration, attempt);
-        const sampled = sampleTokens(tf, controllerSpec(config), snapshot.params, numLayers, wanted, seed).map((s, childIndex) => ({
+        const sampled = sampleTokens(controllerSpec(config), snapshot.params, numLayers, wanted, seed).map((s, childIndex) => ({
           childIndex, numLayers, tokens: s.tokens, logProb: s.logProb, entropy: s.entropy,
           architecture: decodeArchitecture(config.space, numLayers, s.tokens),
         }));
@@ -153,7 +151,7 @@ export function createControllerActivities({ pool, tf }: ControllerDeps) {
       const baselineBefore = await readBaseline(pool, input.searchId, input.replica);
       const { baseline, advantages: adv } = advantages(rewards, baselineBefore);
       const numLayers = children[0]!.numLayers;
-      const result = reinforceGradient(tf, controllerSpec(config), snapshot.params, numLayers,
+      const result = reinforceGradient(controllerSpec(config), snapshot.params, numLayers,
         children.map((c, k) => ({ tokens: c.tokens, advantage: adv[k]! })), config.controller.entropyWeight);
       heartbeat();
       const adam = { learningRate: config.controller.learningRate };

@@ -2,7 +2,6 @@
 // shared-weight reward and k by the controller's likeliest samples are written as children of phase
 // 'retrain', which the workflow then trains like any child (trainChild). Runs on the controller
 // worker (it reads the controller's parameters). Idempotent: a retry finds the picks it wrote.
-import type { Tf } from '../backend/tf';
 import { parseSearchConfig } from '../config/parse';
 import { controllerSpec } from '../controller/controller';
 import { mostLikelyTokens, sampleTokens } from '../controller/sample';
@@ -18,7 +17,7 @@ import { insertRetrainPicks, type RetrainPick, retrainKeys, topRewardedArchitect
 /** Samples drawn to find the controller's likeliest architectures after the greedy one. */
 const LIKELY_DRAWS = 100;
 
-export function createRetrainActivities({ pool, tf }: { pool: Db; tf: Tf }) {
+export function createRetrainActivities({ pool }: { pool: Db }) {
   return {
     /** Writes (once) and returns the children to retrain from scratch; none when retrainTopK is 0. */
     async prepareRetrain(input: { searchId: string }): Promise<ChildKey[]> {
@@ -33,7 +32,7 @@ export function createRetrainActivities({ pool, tf }: { pool: Db; tf: Tf }) {
       const numLayers = Math.max(...rewarded.map((c) => c.numLayers));
       const { params } = await pullParameters(pool, input.searchId);
       const spec = controllerSpec(config);
-      const drawn = [mostLikelyTokens(tf, spec, params, numLayers), ...sampleTokens(tf, spec, params, numLayers, LIKELY_DRAWS, mixSeed(config.seed, 0x11ce1))
+      const drawn = [mostLikelyTokens(spec, params, numLayers), ...sampleTokens(spec, params, numLayers, LIKELY_DRAWS, mixSeed(config.seed, 0x11ce1))
         .sort((a, b) => b.logProb - a.logProb)];
       const likely: SampledChild[] = [];
       for (const s of drawn) {

@@ -68,7 +68,7 @@ export function createSharingActivities({ pool, tf, loadData, ownQueue, workerId
       const snapshot = await loadSnapshot(pool, searchId, replica, iteration);
       if (!snapshot) throw new NotFoundError(`iteration ${iteration} of ${searchId} has no controller snapshot: its update was applied, its ω steps are done`);
       const { params } = snapshot;
-      return sampleTokens(tf, controllerSpec(config), params, first.numLayers, count, mixSeed(config.seed, 0x03e6a, iteration))
+      return sampleTokens(controllerSpec(config), params, first.numLayers, count, mixSeed(config.seed, 0x03e6a, iteration))
         .map((s) => decodeArchitecture(config.space, first.numLayers, s.tokens) as CnnArchitecture);
     },
   });

@@ -1,16 +1,14 @@
 // The controller of Zoph & Le 2017: a 2-layer LSTM that emits an architecture one decision at a
-// time, with an anchor point per layer for CNNs (section 3.3). One pass serves both sampling (tokens drawn from a
-// seeded generator) and replay (given tokens, differentiable log-probabilities for REINFORCE).
-// Not the optimiser, nor the store: parameters come in as one flat vector.
-import type * as tfApi from '@tensorflow/tfjs';
-import type { Tf } from '../backend/tf';
+// time, with an anchor point per layer for CNNs (section 3.3). One forward pass serves both sampling
+// (tokens drawn from a seeded generator) and replay (given tokens, the tape that backward.ts
+// differentiates for REINFORCE). Plain arithmetic over Float64Array: at 35 units a step is a few
+// thousand multiply-adds, far cheaper than dispatching tensor kernels. Not the optimiser, nor the store.
 import type { ControllerConfig, SearchConfig, SpaceConfig } from '../config/search-config';
-import { controllerSteps } from '../space/search-space';
+import { controllerDecisions, controllerSteps, usesAnchors } from '../space/search-space';
 import type { Step } from '../space/step';
-import { controllerLayout, type ParameterLayout } from './parameters';
-
-type Tensor = tfApi.Tensor;
-type Tensor2D = tfApi.Tensor2D;
+import { addProduct } from './dense';
+import { lstmForward, lstmTape, type LstmInput, type LstmTape, type LstmWeights } from './lstm';
+import { controllerLayout, slotView, type ParameterLayout } from './parameters';
 
 export interface ControllerSpec {
   readonly space: SpaceConfig;
@@ -22,93 +20,187 @@ export function controllerSpec(config: SearchConfig): ControllerSpec {
   return { space: config.space, controller: config.controller, layout: controllerLayout(config.space, config.controller) };
 }
 
-/** Picks the tokens of one step for the whole batch: [m] for a choice, [m, layer] bits for an anchor. */
-type Chooser = (step: Step, index: number, probs: Tensor) => Tensor;
-
-export interface PassResult {
-  logProb: Tensor; // [m], summed over steps: log P(a_1..a_T)
-  entropy: Tensor; // [m], summed over steps
-  tokens: Tensor[]; // per step: [m] or [m, layer]
+/** The named slots of a flat vector (parameters or their gradient) as views into it. */
+export interface ControllerWeights {
+  readonly lstm: LstmWeights[];
+  readonly go: Float64Array; // [H]
+  readonly embed: ReadonlyMap<string, Float64Array>; // [choices, H]
+  readonly headKernel: ReadonlyMap<string, Float64Array>; // [H, choices]
+  readonly headBias: ReadonlyMap<string, Float64Array>; // [choices]
+  readonly anchor?: { wPrev: Float64Array; wCurr: Float64Array; v: Float64Array }; // [H, H], [H, H], [H]
 }
 
-function unpack(tf: Tf, layout: ParameterLayout, flat: Tensor): Map<string, Tensor> {
-  return new Map(layout.slots.map((s) => [s.name, tf.reshape(tf.slice(flat, s.offset, s.size), [...s.shape])]));
+export function controllerWeights(spec: ControllerSpec, flat: Float64Array): ControllerWeights {
+  const view = (name: string) => slotView(spec.layout, flat, name);
+  const decisions = controllerDecisions(spec.space).map((d) => d.name);
+  return {
+    lstm: Array.from({ length: spec.controller.lstmLayers }, (_, l) => ({ kernel: view(`lstm${l}/kernel`), bias: view(`lstm${l}/bias`) })),
+    go: view('go'),
+    embed: new Map(decisions.map((d) => [d, view(`embed/${d}`)])),
+    headKernel: new Map(decisions.map((d) => [d, view(`head/${d}/kernel`)])),
+    headBias: new Map(decisions.map((d) => [d, view(`head/${d}/bias`)])),
+    anchor: usesAnchors(spec.space) ? { wPrev: view('anchor/wPrev'), wCurr: view('anchor/wCurr'), v: view('anchor/v') } : undefined,
+  };
 }
 
 /**
- * Section 3.3: P(layer j feeds layer i) = sigmoid(vᵀ tanh(W_prev·h_j + W_curr·h_i)); this returns
- * the logits vᵀ tanh(...) for every earlier layer j, given W_prev·h_j [m, j, H] and W_curr·h_i [m, H].
+ * Picks the tokens of one step for the whole batch from its probabilities: for a choice of n values,
+ * probs is [m, n] and the result [m] indices; for the anchor of layer i, probs is [m, i] and the result [m, i] bits.
  */
-export function anchorLogits(tf: Tf, prevProjected: Tensor, currentProjected: Tensor, v: Tensor): Tensor {
-  const [m, layers, hidden] = prevProjected.shape as [number, number, number];
-  const scores = tf.tanh(tf.add(prevProjected, tf.expandDims(currentProjected, 1))); // [m, j, H]
-  return tf.reshape(tf.matMul(tf.reshape(scores, [m * layers, hidden]), v as Tensor2D), [m, layers]); // [m, j]
+export type Chooser = (step: Step, index: number, probs: Float64Array) => Int32Array;
+
+/** What one step leaves for the backward pass; all arrays are per sample, row-major. */
+export type StepRecord =
+  | { kind: 'choice'; decision: string; n: number; tokens: Int32Array; logp: Float64Array; probs: Float64Array } // logp, probs: [m, n]
+  | { kind: 'anchor'; layer: number; tokens: Int32Array; logits: Float64Array; probs: Float64Array; scores: Float64Array }; // [m, i], scores [m, i, H]
+
+/** An input layer 0 can read at a step, as a table of its rows · kernel[0:H] (see LstmInput in lstm.ts). */
+export interface InputTable {
+  readonly slot: 'go' | { embed: string };
+  readonly values: Float64Array; // [n, H]: `go`, or a decision's embeddings
+  readonly rows: Float64Array; // [n, 4H]
+  readonly gradient: Float64Array; // [n, 4H]
+}
+
+export interface ControllerPass {
+  readonly m: number;
+  readonly inputTables: InputTable[];
+  readonly weights: ControllerWeights;
+  readonly lstm: LstmTape;
+  readonly records: StepRecord[];
+  readonly anchorStep: number[]; // per layer, the index of its anchor step
+  readonly logProb: Float64Array; // [m], summed over steps: log P(a_1..a_T)
+  readonly entropy: Float64Array; // [m], summed over steps
+}
+
+/** log σ(x), without overflow for large |x|. */
+export function logSigmoid(x: number): number {
+  return x >= 0 ? -Math.log1p(Math.exp(-x)) : x - Math.log1p(Math.exp(x));
+}
+
+/**
+ * Section 3.3: P(layer j feeds layer i) = sigmoid(vᵀ tanh(W_prev·h_j + W_curr·h_i)); this is the
+ * logit vᵀ tanh(...) for one pair, given W_prev·h_j and W_curr·h_i; `scores` receives the tanh [H].
+ */
+export function anchorLogit(prevProjected: ArrayLike<number>, currentProjected: ArrayLike<number>, v: ArrayLike<number>, scores?: Float64Array, scoresAt = 0): number {
+  let logit = 0;
+  for (let u = 0; u < v.length; u++) {
+    const s = Math.tanh(prevProjected[u]! + currentProjected[u]!);
+    if (scores) scores[scoresAt + u] = s;
+    logit += v[u]! * s;
+  }
+  return logit;
 }
 
 /** Runs the controller over the steps of a `numLayers`-layer network for a batch of m samples. */
-export function controllerPass(tf: Tf, spec: ControllerSpec, flat: Tensor, numLayers: number, m: number, choose: Chooser): PassResult {
-  const w = unpack(tf, spec.layout, flat);
-  const get = (name: string) => w.get(name)!;
-  const { hiddenUnits: hidden, lstmLayers, temperature } = spec.controller;
-  let state = Array.from({ length: lstmLayers }, () => ({ h: tf.zeros([m, hidden]) as Tensor2D, c: tf.zeros([m, hidden]) as Tensor2D }));
-  const lstm = (x: Tensor2D): Tensor2D => {
-    let input = x;
-    state = state.map((s, l) => {
-      const z = tf.add(tf.matMul(tf.concat([input, s.h], 1), get(`lstm${l}/kernel`) as Tensor2D), get(`lstm${l}/bias`)); // [m, 4H]
-      const [i, f, g, o] = tf.split(z, 4, 1) as Tensor2D[];
-      const c = tf.add(tf.mul(tf.sigmoid(f!), s.c), tf.mul(tf.sigmoid(i!), tf.tanh(g!))) as Tensor2D;
-      const h = tf.mul(tf.sigmoid(o!), tf.tanh(c)) as Tensor2D;
-      input = h;
-      return { h, c };
-    });
-    return input; // [m, H]
-  };
-
-  let input = tf.tile(get('go'), [m, 1]) as Tensor2D; // [m, H]
-  let logProb: Tensor = tf.zeros([m]);
-  let entropy: Tensor = tf.zeros([m]);
-  const tokens: Tensor[] = [];
-  const anchorStates: Tensor2D[] = []; // h_j of each layer's anchor step, [m, H]
-  const anchorPrev: Tensor2D[] = []; // W_prev · h_j, [m, H]
+export function controllerPass(spec: ControllerSpec, params: Float32Array | Float64Array, numLayers: number, m: number, choose: Chooser): ControllerPass {
+  const weights = controllerWeights(spec, Float64Array.from(params));
+  const { hiddenUnits: H, lstmLayers, temperature } = spec.controller;
   const steps = controllerSteps(spec.space, numLayers);
-  steps.forEach((step, index) => {
-    const out = lstm(input);
+  const lstm = lstmTape(lstmLayers, H, m, steps.length);
+  const table = (slot: InputTable['slot'], values: Float64Array): InputTable => {
+    const rows = new Float64Array((values.length / H) * 4 * H);
+    addProduct(rows, 0, values, 0, values.length / H, H, weights.lstm[0]!.kernel, 0, 4 * H);
+    return { slot, values, rows, gradient: new Float64Array(rows.length) };
+  };
+  const go = table('go', weights.go);
+  const embedTables = new Map([...weights.embed].map(([d, values]) => [d, table({ embed: d }, values)]));
+  const pass: ControllerPass = {
+    m, inputTables: [go, ...embedTables.values()], weights, lstm, records: [], anchorStep: [], logProb: new Float64Array(m), entropy: new Float64Array(m),
+  };
+  const projected: Float64Array[] = []; // per layer, W_prev · h_j [m, H]
+  let source: LstmInput = { kind: 'table', rows: go.rows, gradient: go.gradient, index: new Int32Array(m) }; // step 0 reads `go` in every sample
+  steps.forEach((step, t) => {
+    lstmForward(lstm, weights.lstm, t, source);
+    const out = lstm.h[lstmLayers - 1]!;
+    const outAt = t * m * H;
+    const nextAt = t + 1 < steps.length ? (t + 1) * m * H : -1; // where the next step's input goes
     if (step.kind === 'choice') {
-      const logits = tf.div(tf.add(tf.matMul(out, get(`head/${step.decision}/kernel`) as Tensor2D), get(`head/${step.decision}/bias`)), temperature);
-      const logp = tf.logSoftmax(logits); // [m, n]
-      const token = choose(step, index, tf.exp(logp));
-      tokens.push(token);
-      logProb = tf.add(logProb, tf.sum(tf.mul(logp, tf.oneHot(token, step.choices.length)), 1));
-      entropy = tf.sub(entropy, tf.sum(tf.mul(tf.exp(logp), logp), 1));
-      input = tf.gather(get(`embed/${step.decision}`), token) as Tensor2D; // [m, H]
+      const n = step.choices.length;
+      const logp = new Float64Array(m * n);
+      for (let r = 0; r < m; r++) logp.set(weights.headBias.get(step.decision)!, r * n);
+      addProduct(logp, 0, out, outAt, m, H, weights.headKernel.get(step.decision)!, 0, n); // [m, n]
+      const probs = logSoftmax(logp, m, n, temperature);
+      const tokens = choose(step, t, probs);
+      for (let r = 0; r < m; r++) {
+        pass.logProb[r]! += logp[r * n + tokens[r]!]!;
+        for (let j = 0; j < n; j++) pass.entropy[r]! -= probs[r * n + j]! * logp[r * n + j]!;
+      }
+      const embed = embedTables.get(step.decision)!; // the next input is the chosen token's embedding
+      source = { kind: 'table', rows: embed.rows, gradient: embed.gradient, index: tokens };
+      pass.records.push({ kind: 'choice', decision: step.decision, n, tokens, logp, probs });
       return;
     }
+    const { wPrev, wCurr, v } = weights.anchor!;
     const layer = step.layer;
-    anchorStates.push(out);
-    anchorPrev.push(tf.matMul(out, get('anchor/wPrev') as Tensor2D));
+    pass.anchorStep[layer] = t;
+    const prev = new Float64Array(m * H);
+    addProduct(prev, 0, out, outAt, m, H, wPrev, 0, H);
+    projected.push(prev);
+    const empty = new Float64Array(0);
     if (layer === 0) {
-      input = tf.zerosLike(out); // layer 0 has nothing to attend to; its state is kept for later layers
+      // Layer 0 has nothing to attend to: its next input is zero; its state is kept for later layers.
+      source = { kind: 'zero' };
+      pass.records.push({ kind: 'anchor', layer, tokens: new Int32Array(0), logits: empty, probs: empty, scores: empty });
       return;
     }
-    const current = tf.matMul(out, get('anchor/wCurr') as Tensor2D); // [m, H]
-    const prev = tf.stack(anchorPrev.slice(0, layer), 1); // [m, layer, H]
-    const logits = tf.div(anchorLogits(tf, prev, current, get('anchor/v')), temperature); // [m, layer]
-    const bits = tf.cast(choose(step, index, tf.sigmoid(logits)), 'float32'); // [m, layer]
-    tokens.push(bits);
-    // log σ(x) = −softplus(−x); tf.logSigmoid's gradient disposes its input on tfjs-node 4.22.
-    const logOn = tf.neg(tf.softplus(tf.neg(logits)));
-    const logOff = tf.neg(tf.softplus(logits));
-    logProb = tf.add(logProb, tf.sum(tf.add(tf.mul(bits, logOn), tf.mul(tf.sub(1, bits), logOff)), 1));
-    const p = tf.sigmoid(logits);
-    entropy = tf.sub(entropy, tf.sum(tf.add(tf.mul(p, logOn), tf.mul(tf.sub(1, p), logOff)), 1));
-    // The next input is the mean of the chosen layers' anchor states (as in ENAS); zero when none.
-    const chosen = tf.sum(tf.mul(tf.expandDims(bits, 2), tf.stack(anchorStates.slice(0, layer), 1)), 1); // [m, H]
-    input = tf.div(chosen, tf.add(1, tf.sum(bits, 1, true))) as Tensor2D;
+    const current = new Float64Array(m * H);
+    addProduct(current, 0, out, outAt, m, H, wCurr, 0, H); // [m, H]
+    const logits = new Float64Array(m * layer);
+    const scores = new Float64Array(m * layer * H);
+    for (let r = 0; r < m; r++) {
+      for (let j = 0; j < layer; j++) {
+        const row = r * H;
+        const raw = anchorLogit(projected[j]!.subarray(row, row + H), current.subarray(row, row + H), v, scores, (r * layer + j) * H);
+        logits[r * layer + j] = raw / temperature;
+      }
+    }
+    const probs = logits.map((x) => 1 / (1 + Math.exp(-x)));
+    const tokens = choose(step, t, probs);
+    source = { kind: 'dense' };
+    for (let r = 0; r < m; r++) {
+      let on = 0;
+      for (let j = 0; j < layer; j++) {
+        const x = logits[r * layer + j]!;
+        const p = probs[r * layer + j]!;
+        const bit = tokens[r * layer + j]!;
+        pass.logProb[r]! += bit * logSigmoid(x) + (1 - bit) * logSigmoid(-x);
+        pass.entropy[r]! -= p * logSigmoid(x) + (1 - p) * logSigmoid(-x);
+        on += bit;
+        // The next input: the chosen layers' anchor states summed over (1 + how many): zero when none (as in ENAS, near their mean).
+        if (bit !== 0 && nextAt >= 0) {
+          const from = pass.anchorStep[j]! * m * H + r * H;
+          for (let u = 0; u < H; u++) lstm.input[nextAt + r * H + u]! += out[from + u]!;
+        }
+      }
+      if (nextAt >= 0) for (let u = 0; u < H; u++) lstm.input[nextAt + r * H + u]! /= 1 + on;
+    }
+    pass.records.push({ kind: 'anchor', layer, tokens, logits, probs, scores });
   });
-  return { logProb, entropy, tokens };
+  return pass;
 }
 
-/** Flattens per-step token tensors into one token list per sample, in step order. */
-export function tokensPerSample(stepTokens: readonly number[][][], m: number): number[][] {
-  return Array.from({ length: m }, (_, k) => stepTokens.flatMap((step) => step[k]!));
+/** Divides the logits [m, n] by the temperature and turns them into log-probabilities in place; returns the probabilities. */
+function logSoftmax(logits: Float64Array, m: number, n: number, temperature: number): Float64Array {
+  const probs = new Float64Array(m * n);
+  for (let r = 0; r < m; r++) {
+    let max = -Infinity;
+    for (let j = 0; j < n; j++) max = Math.max(max, (logits[r * n + j]! /= temperature));
+    let sum = 0;
+    for (let j = 0; j < n; j++) sum += Math.exp(logits[r * n + j]! - max);
+    const shift = max + Math.log(sum);
+    for (let j = 0; j < n; j++) {
+      logits[r * n + j]! -= shift;
+      probs[r * n + j] = Math.exp(logits[r * n + j]!);
+    }
+  }
+  return probs;
+}
+
+/** Each sample's tokens in step order (an anchor contributes its bits; layer 0's anchor none). */
+export function tokensPerSample(pass: ControllerPass): number[][] {
+  return Array.from({ length: pass.m }, (_, r) => pass.records.flatMap((rec) => {
+    const width = rec.kind === 'choice' ? 1 : rec.layer;
+    return Array.from(rec.tokens.subarray(r * width, (r + 1) * width));
+  }));
 }

@@ -1,5 +1,5 @@
 // The controller's parameters as one flat Float32Array with a stable, named layout. The layout is
-// what the parameter store shards and what Adam updates; tensors exist only inside a call.
+// what the parameter store shards and what Adam updates; the controller reads its slots as views of one float64 copy.
 import type { ControllerConfig, SpaceConfig } from '../config/search-config';
 import { controllerDecisions, usesAnchors } from '../space/search-space';
 import { mulberry32 } from '../random/prng';
@@ -55,4 +55,10 @@ export function slotByName(layout: ParameterLayout, name: string): ParameterSlot
   const slot = layout.slots.find((s) => s.name === name);
   if (!slot) throw new Error(`controller has no parameter ${name}`);
   return slot;
+}
+
+/** One named slot of a flat vector, as a view that shares its memory (no copy). */
+export function slotView(layout: ParameterLayout, flat: Float64Array, name: string): Float64Array {
+  const slot = slotByName(layout, name);
+  return flat.subarray(slot.offset, slot.offset + slot.size);
 }

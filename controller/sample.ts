@@ -1,8 +1,7 @@
 // Drawing m architectures from the controller with a seeded generator: the same parameters, depth
 // and seed give the same tokens. Not the gradient (reinforce/estimator.ts replays these tokens).
-import type { Tf } from '../backend/tf';
 import { mulberry32 } from '../random/prng';
-import { controllerPass, tokensPerSample, type ControllerSpec } from './controller';
+import { controllerPass, tokensPerSample, type ControllerPass, type ControllerSpec } from './controller';
 
 export interface SampledTokens {
   readonly tokens: number[];
@@ -11,55 +10,49 @@ export interface SampledTokens {
   readonly entropy: number;
 }
 
-function categorical(probs: readonly number[], u: number): number {
+/** Row `row` of probs [m, n]: the index where u falls in the cumulative sums. */
+function categorical(probs: Float64Array, row: number, n: number, u: number): number {
   let cumulative = 0;
-  for (let i = 0; i < probs.length; i++) {
-    cumulative += probs[i]!;
+  for (let i = 0; i < n; i++) {
+    cumulative += probs[row * n + i]!;
     if (u < cumulative) return i;
   }
-  return probs.length - 1; // u landed in the rounding gap above the last cumulative sum
+  return n - 1; // u landed in the rounding gap above the last cumulative sum
 }
 
-export function sampleTokens(tf: Tf, spec: ControllerSpec, params: Float32Array, numLayers: number, m: number, seed: number): SampledTokens[] {
-  const random = mulberry32(seed);
-  const drawn: number[][][] = []; // [step][sample] -> tokens of that step
-  const { logProb, entropy } = tf.tidy(() => {
-    const pass = controllerPass(tf, spec, tf.tensor1d(params), numLayers, m, (step, _index, probs) => {
-      const rows = probs.arraySync() as number[][];
-      if (step.kind === 'choice') {
-        const chosen = rows.map((row) => [categorical(row, random())]);
-        drawn.push(chosen);
-        return tf.tensor1d(chosen.map((c) => c[0]!), 'int32');
-      }
-      const bits = rows.map((row) => row.map((p) => (random() < p ? 1 : 0)));
-      drawn.push(bits);
-      return tf.tensor2d(bits, [m, step.layer], 'int32');
-    });
-    return { logProb: pass.logProb.arraySync() as number[], entropy: pass.entropy.arraySync() as number[] };
-  });
-  return tokensPerSample(drawn, m).map((tokens, k) => ({ tokens, logProb: logProb[k]!, entropy: entropy[k]! }));
+function results(pass: ControllerPass): SampledTokens[] {
+  return tokensPerSample(pass).map((tokens, k) => ({ tokens, logProb: pass.logProb[k]!, entropy: pass.entropy[k]! }));
+}
+
+/** One random() per sample for each choice, then one per bit of each anchor, sample by sample: the stream the architectures are replayed from. */
+export function sampleTokens(spec: ControllerSpec, params: Float32Array, numLayers: number, m: number, seed: number): SampledTokens[] {
+  return sampleBatch(spec, params, numLayers, m, seed).samples;
 }
 
 /**
- * The controller's most likely architecture, decided greedily step by step: the likeliest choice,
- * and each anchor bit on when its probability exceeds one half. What a weight-sharing search
- * retrains besides its best-rewarded children (ENAS derives its final architecture this way).
+ * `sampleTokens` with the pass it drew them in: a caller that takes the REINFORCE gradient at the
+ * same parameters (the in-process strategy) hands it to reinforceGradientOfPass instead of replaying.
  */
-export function mostLikelyTokens(tf: Tf, spec: ControllerSpec, params: Float32Array, numLayers: number): SampledTokens {
-  const drawn: number[][][] = [];
-  const { logProb, entropy } = tf.tidy(() => {
-    const pass = controllerPass(tf, spec, tf.tensor1d(params), numLayers, 1, (step, _index, probs) => {
-      const row = (probs.arraySync() as number[][])[0]!;
-      if (step.kind === 'choice') {
-        const best = row.indexOf(Math.max(...row));
-        drawn.push([[best]]);
-        return tf.tensor1d([best], 'int32');
-      }
-      const bits = row.map((p) => (p > 0.5 ? 1 : 0));
-      drawn.push([bits]);
-      return tf.tensor2d([bits], [1, step.layer], 'int32');
-    });
-    return { logProb: pass.logProb.arraySync() as number[], entropy: pass.entropy.arraySync() as number[] };
+export function sampleBatch(spec: ControllerSpec, params: Float32Array, numLayers: number, m: number, seed: number): { samples: SampledTokens[]; pass: ControllerPass } {
+  const random = mulberry32(seed);
+  const pass = controllerPass(spec, params, numLayers, m, (step, _index, probs) => {
+    if (step.kind === 'choice') {
+      const n = step.choices.length;
+      return Int32Array.from({ length: m }, (_, r) => categorical(probs, r, n, random()));
+    }
+    return Int32Array.from(probs, (p) => (random() < p ? 1 : 0));
   });
-  return { tokens: tokensPerSample(drawn, 1)[0]!, logProb: logProb[0]!, entropy: entropy[0]! };
+  return { samples: results(pass), pass };
+}
+
+/**
+ * The controller's most likely architecture, decided greedily step by step: the likeliest choice
+ * (the first on a tie), and each anchor bit on when its probability exceeds one half. What a
+ * weight-sharing search retrains besides its best-rewarded children (ENAS derives its final architecture this way).
+ */
+export function mostLikelyTokens(spec: ControllerSpec, params: Float32Array, numLayers: number): SampledTokens {
+  return results(controllerPass(spec, params, numLayers, 1, (step, _index, probs) => {
+    if (step.kind === 'choice') return Int32Array.of(probs.indexOf(Math.max(...probs)));
+    return Int32Array.from(probs, (p) => (p > 0.5 ? 1 : 0));
+  }))[0]!;
 }

@@ -1,6 +1,5 @@
 // The strategies bench/nb201/compare.ts runs, by name: add one with one line. Every factory gets the
 // same seeds 1..N. Not a place for strategy code (strategies/) or for the paper's numbers (paper.ts).
-import { loadTf } from '../../backend/tf';
 import { searchConfigFrom } from '../../cli/config-input';
 import type { Nb201Architecture } from '../../space/nb201';
 import { createBaselineStrategy } from '../../strategies/baselines';
@@ -19,7 +18,7 @@ export const STRATEGIES: Readonly<Record<string, StrategyFactory>> = {
   random: (seed, budget, settings) => createBaselineStrategy(configFor('random', seed, budget, settings).config),
   evolution: (seed, budget, settings) => createBaselineStrategy(configFor('evolution', seed, budget, settings).config),
   reinforce: (seed, budget, settings) => {
-    const strategy = createReinforceStrategy(loadTf('cpu'), configFor('reinforce', seed, budget, settings).input, budget);
+    const strategy = createReinforceStrategy(configFor('reinforce', seed, budget, settings).input, budget);
     // The nb201 space decodes to cells only; the harness hands them back as proposed.
     return strategy as Strategy<Nb201Architecture>;
   },

@@ -42,7 +42,7 @@ function tinyData(): ImageDataset {
   return { train: split(64), valid: split(16), test: split(0), numClasses: 2, height: 4, width: 4, channels: 1 };
 }
 
-const controller = () => createControllerActivities({ pool: db.pool, tf });
+const controller = () => createControllerActivities({ pool: db.pool });
 const training = () => createTrainingActivities({ pool: db.pool, tf, workerIdentity: 'test', loadData: async () => tinyData(), loadText: async () => tinyCorpus(), lookupTable: tableLookup() });
 
 async function rewardAll(searchId: string, iteration: number, rewards: number[]): Promise<void> {

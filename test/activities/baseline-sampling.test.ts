@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createControllerActivities } from '../../activities';
-import { loadTf } from '../../backend/tf';
 import { parseSearchConfig } from '../../config/parse';
 import type { SearchConfigInput } from '../../config/search-config';
 
@@ -13,12 +12,11 @@ import { createBaselineStrategy } from '../../strategies/baselines';
 import { finishChild, getChild } from '../../store/children';
 import { createTestDatabase, type TestDatabase } from '../support/servers';
 
-const tf = loadTf('cpu');
 let db: TestDatabase;
 before(async () => { db = await createTestDatabase('baselineacts'); });
 after(async () => { await db?.drop(); });
 
-const controller = () => createControllerActivities({ pool: db.pool, tf });
+const controller = () => createControllerActivities({ pool: db.pool });
 
 async function reward(searchId: string, iteration: number, childIndex: number, value: number): Promise<void> {
   const key = { searchId, replica: 0, iteration, childIndex };

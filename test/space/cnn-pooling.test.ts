@@ -3,7 +3,6 @@
 // pinned to what it was before pooling existed (figures taken from main before this change).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadTf } from '../../backend/tf';
 import { parseSearchConfig } from '../../config/parse';
 import { PRESETS } from '../../config/presets';
 import { CnnSpaceConfig } from '../../config/search-config';
@@ -41,9 +40,8 @@ test('the default space is as before pooling: steps, decisions, controller layou
     assert.equal(layout.size, size);
     assert.ok(!layout.slots.some((s) => s.name.includes('layerType')));
   }
-  const tf = loadTf('cpu');
   const spec = controllerSpec(parseSearchConfig({}));
-  const sampled = sampleTokens(tf, spec, initialParameters(spec.layout, 0.08, 3), 3, 2, 7);
+  const sampled = sampleTokens(spec, initialParameters(spec.layout, 0.08, 3), 3, 2, 7);
   assert.deepEqual(sampled.map((s) => s.tokens), [[0, 3, 2, 1, 2, 0, 0, 0, 1, 1, 1, 0], [0, 2, 1, 0, 2, 0, 0, 1, 2, 3, 1, 1]]);
   assert.ok(Math.abs(sampled[0]!.logProb - -14.644197463989258) < 1e-4);
   assert.equal(architectureKey(decodeArchitecture(spec.space, 3, sampled[1]!.tokens)),

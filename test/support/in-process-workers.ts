@@ -52,7 +52,7 @@ export async function startSearchWorkers(pool: Db, options: { training?: boolean
     namespace,
     taskQueue: controllerQueue,
     workflowBundle: await workflowBundle(),
-    activities: createControllerActivities({ pool, tf }),
+    activities: createControllerActivities({ pool }),
     maxConcurrentActivityTaskExecutions: 2,
   });
   const workerIdentity = `test:${process.pid}:${trainingQueue}`;

@@ -11,7 +11,6 @@ import { after, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createControllerActivities } from '../../activities';
-import { loadTf } from '../../backend/tf';
 import { loadRuntimeConfig, repoRoot } from '../../config/runtime';
 import { ensurePostgres, stopPostgres } from '../../dev/postgres';
 import { ensureTemporal, stopTemporal } from '../../dev/temporal';
@@ -71,7 +70,7 @@ test('a training worker started before PostgreSQL and Temporal waits for both, t
   const controllerQueue = `wait-ctl-${process.pid}`;
   const controller = await Worker.create({
     connection: native, taskQueue: controllerQueue, workflowBundle: await workflowBundle(),
-    activities: createControllerActivities({ pool, tf: loadTf('cpu') }), maxConcurrentActivityTaskExecutions: 2,
+    activities: createControllerActivities({ pool }), maxConcurrentActivityTaskExecutions: 2,
   });
   const running = controller.run();
   cleanups.push(async () => { controller.shutdown(); await running; });

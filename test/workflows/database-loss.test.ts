@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { nasSearch } from '../../workflows';
 import { createControllerActivities } from '../../activities';
-import { loadTf } from '../../backend/tf';
 import { eventually } from '../support/eventually';
 import { startSearchWorkers, type SearchWorkers } from '../support/in-process-workers';
 import { baselineRecord, searchStatusRow, shardRecords, updateRecords } from '../support/search-rows';
@@ -32,7 +31,7 @@ test('applyReinforceUpdate whose transaction is terminated is retried by Tempora
   const config = tinySearchConfig({ trainingTaskQueue: workers.trainingQueue, iterations: 1, heartbeatSeconds: 5 });
   // The search's rows exist before the workflow starts (its startSearch is then a no-op), so the
   // update's last transaction can be made to wait on a row lock we hold: a moment we can kill it in.
-  await createControllerActivities({ pool: db.pool, tf: loadTf('cpu') }).startSearch({ searchId, config });
+  await createControllerActivities({ pool: db.pool }).startSearch({ searchId, config });
   const locker = await db.pool.connect();
   locker.on('error', () => undefined);
   try {

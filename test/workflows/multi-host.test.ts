@@ -24,7 +24,6 @@ import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-proces
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createControllerActivities } from '../../activities';
-import { loadTf } from '../../backend/tf';
 
 const NETNS = `nas-test-${process.pid}`;
 const SUBNET = `10.231.${process.pid % 250}`;
@@ -84,7 +83,7 @@ test('a training worker in another network namespace trains the children of a ru
   const controllerQueue = `netns-ctl-${process.pid}`;
   const controller = await Worker.create({
     connection: native, taskQueue: controllerQueue, workflowBundle: await workflowBundle(),
-    activities: createControllerActivities({ pool, tf: loadTf('cpu') }), maxConcurrentActivityTaskExecutions: 2,
+    activities: createControllerActivities({ pool }), maxConcurrentActivityTaskExecutions: 2,
   });
   const running = controller.run();
   cleanups.push(async () => { controller.shutdown(); await running; });

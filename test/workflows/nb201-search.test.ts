@@ -7,7 +7,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
-import { loadTf } from '../../backend/tf';
 import { PRESETS } from '../../config/presets';
 import type { SearchConfigInput } from '../../config/search-config';
 import { parseNb201Csv } from '../../data/nb201-table';
@@ -78,7 +77,7 @@ for (const strategy of ['reinforce', 'random', 'evolution'] as const) {
     const table = parseNb201Csv(fs.readFileSync(tablePath, 'utf8'), tablePath);
     const evaluate = nb201Evaluator(table);
     const inProcess = strategy === 'reinforce'
-      ? createReinforceStrategy(loadTf('cpu'), config, budget)
+      ? createReinforceStrategy(config, budget)
       : createBaselineStrategy(parseSearchConfig(config));
     const run = runSearch<Architecture, Nb201Evaluation>(inProcess as Strategy<Architecture>, (arch) => {
       if (arch.kind !== 'nb201') throw new Error('expected NAS-Bench-201 cells');

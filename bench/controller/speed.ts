@@ -1,0 +1,125 @@
+// How long one controller iteration takes (sample m architectures + their REINFORCE gradient), the
+// plain-arithmetic controller against the former per-op tfjs one (test/support/tf-controller.ts),
+// interleaved round by round so that a busy machine slows both alike. "replay" takes the gradient by
+// replaying the tokens (the durable activities, which may update other parameters than they sampled
+// from); "same pass" reuses the sampling pass (the in-process strategy). Prints wall and CPU ms per
+// iteration (median and range over rounds). A benchmark: it never fails on its figures.
+//   node dist/bench/controller/speed.js [--rounds 7] [--iterations 10] [--out FILE.md]
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { loadTf } from '../../backend/tf';
+import { searchConfigFrom } from '../../cli/config-input';
+import { controllerSpec, type ControllerSpec } from '../../controller/controller';
+import { addProduct } from '../../controller/dense';
+import { initialParameters } from '../../controller/parameters';
+import { sampleBatch, sampleTokens, type SampledTokens } from '../../controller/sample';
+import { reinforceGradient, reinforceGradientOfPass, type ScoredSample } from '../../reinforce/estimator';
+import { depthAt } from '../../space/search-space';
+import { tfReinforceGradient, tfSampleTokens } from '../../test/support/tf-controller';
+import { report, runBench } from '../results-file';
+
+function flag(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? fallback : process.argv[i + 1] ?? fallback;
+}
+
+interface Case {
+  readonly name: string;
+  readonly spec: ControllerSpec;
+  readonly numLayers: number;
+  readonly m: number;
+  readonly entropyWeight: number;
+}
+
+function caseOf(name: string, preset: string, set: string[], numLayers?: number): Case {
+  const { config } = searchConfigFrom({ preset, set: ['data.path=unused', ...set] });
+  return { name, spec: controllerSpec(config), numLayers: numLayers ?? depthAt(config, 0), m: config.budget.childrenPerIteration, entropyWeight: config.controller.entropyWeight };
+}
+
+const scored = (samples: SampledTokens[]): ScoredSample[] => samples.map((s, k) => ({ tokens: s.tokens, advantage: k % 2 ? 0.3 : -0.2 }));
+
+interface Timing {
+  readonly wall: number;
+  readonly cpu: number;
+}
+
+/** ms per iteration, wall and CPU (user + system), over `iterations` iterations. */
+function timed(iterations: number, iteration: (i: number) => void): Timing {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  for (let i = 0; i < iterations; i++) iteration(i);
+  const used = process.cpuUsage(cpu);
+  return { wall: (performance.now() - start) / iterations, cpu: (used.user + used.system) / 1000 / iterations };
+}
+
+/**
+ * What this machine gives this process right now, for scaling the figures: CPU ns per Math.exp and per
+ * multiply-add of an [8, 35] · [35, 140] product (the LSTM's), each the median of `rounds` tries.
+ */
+function calibration(rounds: number): { exp: number; mac: number } {
+  const xs = Float64Array.from({ length: 4096 }, (_, i) => Math.sin(i));
+  const a = Float64Array.from({ length: 8 * 35 }, (_, i) => Math.cos(i));
+  const w = Float64Array.from({ length: 35 * 140 }, (_, i) => Math.sin(3 * i));
+  const out = new Float64Array(8 * 140);
+  let sink = 0;
+  const exp = Array.from({ length: rounds }, () => timed(200, () => { for (const x of xs) sink += Math.exp(x); }).cpu * 1e6 / 4096);
+  const mac = Array.from({ length: rounds }, () => timed(2000, () => addProduct(out, 0, a, 0, 8, 35, w, 0, 140)).cpu * 1e6 / (8 * 35 * 140));
+  if (sink === 42) process.stdout.write(' '); // keeps the loop from being optimised away
+  return { exp: median(exp), mac: median(mac) };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const spread = (xs: number[]) => `${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`;
+
+async function main(): Promise<void> {
+  const rounds = Number(flag('rounds', '7'));
+  const iterations = Number(flag('iterations', '10'));
+  const tf = loadTf('cpu');
+  const cases = [
+    caseOf('paper CNN, 6 layers, m = 8', 'paper', [], 6),
+    caseOf('NAS-Bench-201 cell, m = 4', 'nb201', []),
+    caseOf('recurrent cell (base 8), m = 4', 'cell', []),
+  ];
+  const lines = [
+    `# Controller iteration time: plain arithmetic vs per-op tfjs (${new Date().toISOString().slice(0, 10)})`, '',
+    `Command: \`node dist/bench/controller/speed.js ${process.argv.slice(2).join(' ')}\``,
+    `One iteration = sample m architectures + their REINFORCE gradient. ${rounds} rounds of ${iterations} iterations of each kind, interleaved`,
+    '(who goes first rotates by round); median (min–max) over rounds of ms per iteration. CPU = user + system time of this process (all its threads:',
+    'tfjs-node runs several). Wall time counts the other jobs on the machine too; the CPU figures are the comparable ones.', '',
+    '| case | tfjs wall | tfjs CPU | plain, replay: wall | CPU | plain, same pass: wall | CPU | CPU speed-up: replay / same pass |', '|---|---|---|---|---|---|---|---|',
+  ];
+  const before = calibration(rounds);
+  for (const c of cases) {
+    const params = initialParameters(c.spec.layout, 0.08, 1);
+    const old = () => timed(iterations, (i) => {
+      const samples = tfSampleTokens(tf, c.spec, params, c.numLayers, c.m, i);
+      tfReinforceGradient(tf, c.spec, params, c.numLayers, scored(samples), c.entropyWeight);
+    });
+    const replay = () => timed(iterations, (i) => {
+      const samples = sampleTokens(c.spec, params, c.numLayers, c.m, i);
+      reinforceGradient(c.spec, params, c.numLayers, scored(samples), c.entropyWeight);
+    });
+    const samePass = () => timed(iterations, (i) => {
+      const { samples, pass } = sampleBatch(c.spec, params, c.numLayers, c.m, i);
+      reinforceGradientOfPass(c.spec, pass, scored(samples).map((s) => s.advantage), c.entropyWeight);
+    });
+    const kinds = { old, replay, samePass };
+    const runs = { old: [] as Timing[], replay: [] as Timing[], samePass: [] as Timing[] };
+    for (const run of Object.values(kinds)) run(); // warm-up: tfjs kernels and V8's optimised code
+    for (let r = 0; r < rounds; r++) {
+      const order = (['old', 'replay', 'samePass'] as const).map((_, i, all) => all[(i + r) % all.length]!); // rotate who goes first
+      for (const kind of order) runs[kind].push(kinds[kind]());
+    }
+    const wall = (kind: keyof typeof runs) => runs[kind].map((x) => x.wall);
+    const cpu = (kind: keyof typeof runs) => runs[kind].map((x) => x.cpu);
+    lines.push(`| ${c.name} | ${spread(wall('old'))} | ${spread(cpu('old'))} | ${spread(wall('replay'))} | ${spread(cpu('replay'))} | ${spread(wall('samePass'))} | ${spread(cpu('samePass'))} | `
+      + `${(median(cpu('old')) / median(cpu('replay'))).toFixed(0)}× / ${(median(cpu('old')) / median(cpu('samePass'))).toFixed(0)}× |`);
+    process.stdout.write(`${lines.at(-1)}\n`);
+  }
+  const after = calibration(rounds);
+  lines.push('', `Machine while it ran (CPU ns, median of ${rounds}; before / after the cases): Math.exp ${before.exp.toFixed(1)} / ${after.exp.toFixed(1)}, `
+    + `one multiply-add of the LSTM's [8, 35]·[35, 140] product ${before.mac.toFixed(2)} / ${after.mac.toFixed(2)}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(', ')} (1, 5, 15 min) at the end.`);
+  report(lines, flag('out', ''));
+}
+
+runBench(main);
