@@ -21,6 +21,8 @@ export interface BenchRun {
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const sd = (xs: readonly number[]) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
+/** Mean ± standard error of paired differences, with the paired t statistic (n − 1 degrees of freedom). */
+const pairedT = (ds: readonly number[]) => `mean ${signed(mean(ds))} ± ${(sd(ds) / Math.sqrt(ds.length)).toFixed(3)} s.e., t = ${(mean(ds) / (sd(ds) / Math.sqrt(ds.length))).toFixed(2)}, ${ds.length - 1} d.f.`;
 const signed = (d: number) => `${d >= 0 ? '+' : ''}${d.toFixed(3)}`;
 const unique = <T>(xs: readonly T[]) => [...new Set(xs)];
 
@@ -76,7 +78,7 @@ export function summarize(runs: readonly BenchRun[]): string[] {
       const tally = `${dTest.filter((d) => d > 0).length} / ${dTest.filter((d) => d === 0).length} / ${dTest.filter((d) => d < 0).length}`;
       lines.push(m === 'reinforce'
         ? `| ${m} | ${mean(rs.map((r) => mean(r.tests))).toFixed(3)} ± ${sd(rs.map((r) => mean(r.tests))).toFixed(3)} | - | - | - |`
-        : `| ${m} | ${mean(rs.map((r) => mean(r.tests))).toFixed(3)} ± ${sd(rs.map((r) => mean(r.tests))).toFixed(3)} | ${dTest.map(signed).join(', ')} (mean ${signed(mean(dTest))}) | ${tally} | ${dValid.map(signed).join(', ')} (mean ${signed(mean(dValid))}) |`);
+        : `| ${m} | ${mean(rs.map((r) => mean(r.tests))).toFixed(3)} ± ${sd(rs.map((r) => mean(r.tests))).toFixed(3)} | ${dTest.map(signed).join(', ')} (${pairedT(dTest)}) | ${tally} | ${dValid.map(signed).join(', ')} (${pairedT(dValid)}) |`);
     }
     lines.push('', 'What each method sampled, by quarter of the search (all seeds pooled): mean kernel height × width, share of 5×5 kernels, mean filters, mean inputs per convolution. Random search draws every choice uniformly.', '');
     lines.push('| method | quarter | kernel h×w | 5×5 share | filters | inputs |', '|---|---|---|---|---|---|');
