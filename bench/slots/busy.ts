@@ -2,13 +2,13 @@
 // children trained (started_at → finished_at, the last attempt) over slots × the span from the first
 // start to the last finish. Issue 11's idle-slot figure. Reads the PostgreSQL of a home (a bench's, or
 // the project's .nas); starts it when it is down, and stops it again then.
-//   node dist/bench/slots-busy.js --home DIR [--slots 2] [--like 'children-digits-%'] [--out FILE.md]
+//   node dist/bench/slots/busy.js --home DIR [--slots 2] [--like 'children-digits-%'] [--out FILE.md]
 import os from 'node:os';
 import path from 'node:path';
-import { loadRuntimeConfig } from '../config/runtime';
-import { ensurePostgres, postgresPaths, runningServer, stopPostgres } from '../dev/postgres';
-import { openDatabase } from '../workers/connect';
-import { report, runBench } from './results-file';
+import { loadRuntimeConfig } from '../../config/runtime';
+import { ensurePostgres, postgresPaths, runningServer, stopPostgres } from '../../dev/postgres';
+import { openDatabase } from '../../workers/connect';
+import { report, runBench } from '../results-file';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     report([
       `# Training slots busy, from the children's timestamps`,
       '',
-      `Command: \`node dist/bench/slots-busy.js ${process.argv.slice(2).join(' ')}\` (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores)`,
+      `Command: \`node dist/bench/slots/busy.js ${process.argv.slice(2).join(' ')}\` (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores)`,
       '',
       '| search | children | span s | slot-seconds | trained s | busy |',
       '|---|---|---|---|---|---|',
