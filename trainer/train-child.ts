@@ -2,7 +2,7 @@
 // optimizer, weight decay and batch augmentation, all seeded by the child's seed. Not the activity
 // around it (heartbeats, retries and storage belong to the caller, through onEpoch / shouldStop),
 // and not data loading: `data` arrives in memory.
-import type { LayersModel, Optimizer, Scalar, Tensor, Tensor1D, Tensor4D, Variable } from '@tensorflow/tfjs';
+import type { LayersModel, Scalar, Tensor, Tensor1D, Tensor4D, Variable } from '@tensorflow/tfjs';
 import type { Tf } from '../backend/tf';
 import { buildCnn, countParams, trainableVariables } from '../child/cnn-builder';
 import type { AugmentConfig, ChildTrainingConfig } from '../config/child-training-config';
@@ -10,6 +10,7 @@ import { InvalidDatasetError } from '../errors';
 import type { CnnArchitecture } from '../space/cnn';
 import { augmentBatch, isAugmenting } from './augment';
 import { ChildCancelledError } from './child-cancelled-error';
+import { type FlatOptimizer, flatOptimizer } from './flat-optimizer';
 import { childReward } from './reward';
 import { mixSeed, mulberry32, permutation } from '../random/prng';
 import type { DataSplit, TrainingData } from './training-data';
@@ -52,7 +53,7 @@ interface TrainBatches { labels: Tensor1D; count: number; images: (batch: Int32A
 interface Training {
   tf: Tf;
   model: LayersModel;
-  optimizer: Optimizer;
+  optimizer: FlatOptimizer;
   variables: Variable[];
   numClasses: number;
   batchSize: number;
@@ -73,13 +74,14 @@ export async function trainChild(tf: Tf, options: TrainChildOptions): Promise<Ch
   checkSplit(data, data.train, 'train');
   checkSplit(data, data.valid, 'valid');
   const model = buildCnn(tf, arch, data, data.numClasses, seed);
-  const { optimizer, dispose: disposeOptimizer } = childOptimizer(tf, training);
+  const variables = trainableVariables(tf, model);
+  const optimizer = childOptimizer(tf, variables, training);
   const tensors: Tensor[] = [];
   try {
     const train = trainBatches(tf, data, training.augment, mulberry32(mixSeed(seed, AUGMENT_STREAM)), tensors);
     const valid = splitTensors(tf, data, data.valid, tensors);
     const run: Training = {
-      tf, model, optimizer, variables: trainableVariables(tf, model),
+      tf, model, optimizer, variables,
       numClasses: data.numClasses, batchSize: training.batchSize, shouldStop: options.shouldStop,
       kernels: training.weightDecay > 0 ? decayedKernels(tf, model) : [], weightDecay: training.weightDecay,
     };
@@ -102,7 +104,7 @@ export async function trainChild(tf: Tf, options: TrainChildOptions): Promise<Ch
     return result('succeeded', childReward(validationAccuracies, training.rewardWindow, training.rewardExponent));
   } finally {
     model.dispose();
-    disposeOptimizer();
+    optimizer.dispose();
     tf.dispose(tensors);
   }
 }
@@ -119,13 +121,13 @@ async function trainEpoch(run: Training, train: TrainBatches, order: Int32Array)
       const index = tf.tensor1d(batch, 'int32'); // [batch]
       const images = train.images(batch, index); // [batch, h, w, c]
       const targets = tf.oneHot(tf.gather(train.labels, index), numClasses); // [batch, classes]
-      const loss = optimizer.minimize(() => {
+      const { value, grads } = tf.variableGrads(() => {
         const entropy = crossEntropy(tf, forward(tf, model, images, true), targets); // []
         // The reported loss is what is minimised: with weight decay, its L2 term is included.
         return run.kernels.length > 0 ? tf.add(entropy, l2Penalty(tf, run.kernels, run.weightDecay)).asScalar() : entropy;
-      }, true, variables);
-      if (!loss) throw new Error('optimizer.minimize returned no cost');
-      return loss; // []
+      }, variables);
+      optimizer.apply(variables.map((v) => grads[v.name]!));
+      return value; // []
     });
     const value = cost.dataSync()[0]!;
     cost.dispose();
@@ -167,23 +169,11 @@ function crossEntropy(tf: Tf, probabilities: Tensor, targets: Tensor): Scalar {
   return tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.log(tf.add(probabilities, 1e-7))), -1))).asScalar(); // []
 }
 
-/**
- * The child's optimizer and a dispose that frees all it holds: tfjs 4.22's MomentumOptimizer.dispose
- * skips SGDOptimizer.dispose, leaking its learning-rate scalar, so the base class's runs too.
- */
-function childOptimizer(tf: Tf, training: ChildTrainingConfig): { optimizer: Optimizer; dispose: () => void } {
-  if (training.optimizer === 'adam') {
-    const adam = tf.train.adam(training.learningRate);
-    return { optimizer: adam, dispose: () => adam.dispose() };
-  }
-  const momentum = tf.train.momentum(training.learningRate, training.momentum, true); // section 4.1: Nesterov momentum
-  return {
-    optimizer: momentum,
-    dispose: () => {
-      momentum.dispose();
-      tf.SGDOptimizer.prototype.dispose.call(momentum);
-    },
-  };
+/** The child's optimizer over all its weights at once (trainer/flat-optimizer.ts); section 4.1's is Nesterov momentum. */
+function childOptimizer(tf: Tf, variables: readonly Variable[], training: ChildTrainingConfig): FlatOptimizer {
+  return training.optimizer === 'adam'
+    ? flatOptimizer(tf, variables, { kind: 'adam', learningRate: training.learningRate })
+    : flatOptimizer(tf, variables, { kind: 'nesterov', learningRate: training.learningRate, momentum: training.momentum });
 }
 
 /**

@@ -10,8 +10,8 @@ const tf = loadTf('cpu');
 
 /** Launches per step, digits recipe (14×14×1, batch 32); measured, see bench/child-launches/print.ts. */
 const PINNED: Record<string, { adam: number; sgd: number; sgdDecay: number }> = {
-  '4 layers, chain': { adam: 532, sgd: 416, sgdDecay: 467 },
-  '6 layers, skips': { adam: 771, sgd: 607, sgdDecay: 674 },
+  '4 layers, chain': { adam: 393, sgd: 381, sgdDecay: 432 },
+  '6 layers, skips': { adam: 566, sgd: 554, sgdDecay: 621 },
 };
 
 describe('kernel launches per child training step', () => {
