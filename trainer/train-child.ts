@@ -2,9 +2,11 @@
 // optimizer, weight decay and batch augmentation, all seeded by the child's seed. Not the activity
 // around it (heartbeats, retries and storage belong to the caller, through onEpoch / shouldStop),
 // and not data loading: `data` arrives in memory.
-import type { LayersModel, Scalar, Tensor, Tensor1D, Tensor4D, Variable } from '@tensorflow/tfjs';
+import type { LayersModel, Tensor, Tensor1D, Tensor2D, Tensor4D, Variable } from '@tensorflow/tfjs';
 import type { Tf } from '../backend/tf';
+import { softmaxCrossEntropy } from '../backend/native-ops';
 import { buildCnn, countParams, trainableVariables } from '../child/cnn-builder';
+import { trainingPass } from '../child/training-pass';
 import type { AugmentConfig, ChildTrainingConfig } from '../config/child-training-config';
 import { InvalidDatasetError } from '../errors';
 import type { CnnArchitecture } from '../space/cnn';
@@ -53,6 +55,8 @@ interface TrainBatches { labels: Tensor1D; count: number; images: (batch: Int32A
 interface Training {
   tf: Tf;
   model: LayersModel;
+  /** The model's training-mode forward pass to logits (child/training-pass.ts). */
+  logits: (images: Tensor4D) => Tensor2D;
   optimizer: FlatOptimizer;
   variables: Variable[];
   numClasses: number;
@@ -81,7 +85,7 @@ export async function trainChild(tf: Tf, options: TrainChildOptions): Promise<Ch
     const train = trainBatches(tf, data, training.augment, mulberry32(mixSeed(seed, AUGMENT_STREAM)), tensors);
     const valid = splitTensors(tf, data, data.valid, tensors);
     const run: Training = {
-      tf, model, optimizer, variables,
+      tf, model, logits: trainingPass(tf, model, arch, data), optimizer, variables,
       numClasses: data.numClasses, batchSize: training.batchSize, shouldStop: options.shouldStop,
       kernels: training.weightDecay > 0 ? decayedKernels(tf, model) : [], weightDecay: training.weightDecay,
     };
@@ -111,7 +115,7 @@ export async function trainChild(tf: Tf, options: TrainChildOptions): Promise<Ch
 
 /** One pass over `order`; returns the mean loss, or the first non-finite batch loss. */
 async function trainEpoch(run: Training, train: TrainBatches, order: Int32Array): Promise<{ value: number; batches: number }> {
-  const { tf, model, optimizer, variables, numClasses, batchSize } = run;
+  const { tf, optimizer, variables, numClasses, batchSize } = run;
   let total = 0;
   let batches = 0;
   for (let start = 0; start < order.length; start += batchSize) {
@@ -120,9 +124,9 @@ async function trainEpoch(run: Training, train: TrainBatches, order: Int32Array)
     const cost = tf.tidy(() => {
       const index = tf.tensor1d(batch, 'int32'); // [batch]
       const images = train.images(batch, index); // [batch, h, w, c]
-      const targets = tf.oneHot(tf.gather(train.labels, index), numClasses); // [batch, classes]
+      const targets = tf.oneHot(tf.gather(train.labels, index), numClasses, 1, 0, 'float32') as Tensor2D; // [batch, classes]
       const { value, grads } = tf.variableGrads(() => {
-        const entropy = crossEntropy(tf, forward(tf, model, images, true), targets); // []
+        const entropy = softmaxCrossEntropy(tf, run.logits(images), targets); // []
         // The reported loss is what is minimised: with weight decay, its L2 term is included.
         return run.kernels.length > 0 ? tf.add(entropy, l2Penalty(tf, run.kernels, run.weightDecay)).asScalar() : entropy;
       }, variables);
@@ -148,7 +152,7 @@ function validationAccuracy(run: Training, valid: SplitTensors): number {
     const size = Math.min(EVAL_BATCH, valid.count - start);
     const hits = tf.tidy(() => {
       const images = tf.slice(valid.images, [start, 0, 0, 0], [size, -1, -1, -1]); // [size, h, w, c]
-      const predicted = tf.argMax(forward(tf, model, images, false), -1); // [size]
+      const predicted = tf.argMax(forward(tf, model, images), -1); // [size]
       const labels = tf.slice(valid.labels, [start], [size]); // [size]
       return tf.sum(tf.cast(tf.equal(predicted, labels), 'int32')); // []
     });
@@ -158,15 +162,11 @@ function validationAccuracy(run: Training, valid: SplitTensors): number {
   return correct / valid.count;
 }
 
-function forward(tf: Tf, model: LayersModel, images: Tensor, training: boolean): Tensor {
-  const output = model.apply(images, { training });
+/** The model's probabilities, batch norm in inference mode: what is saved and exported. */
+function forward(tf: Tf, model: LayersModel, images: Tensor): Tensor {
+  const output = model.apply(images, { training: false });
   if (output instanceof tf.Tensor) return output; // [batch, classes]
   throw new Error('the child model must have one tensor output');
-}
-
-/** Mean cross-entropy of softmax outputs; the epsilon keeps log(0) finite while NaN still propagates. */
-function crossEntropy(tf: Tf, probabilities: Tensor, targets: Tensor): Scalar {
-  return tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.log(tf.add(probabilities, 1e-7))), -1))).asScalar(); // []
 }
 
 /** The child's optimizer over all its weights at once (trainer/flat-optimizer.ts); section 4.1's is Nesterov momentum. */

@@ -10,8 +10,8 @@ const tf = loadTf('cpu');
 
 /** Launches per step, digits recipe (14×14×1, batch 32); measured, see bench/child-launches/print.ts. */
 const PINNED: Record<string, { adam: number; sgd: number; sgdDecay: number }> = {
-  '4 layers, chain': { adam: 393, sgd: 381, sgdDecay: 432 },
-  '6 layers, skips': { adam: 566, sgd: 554, sgdDecay: 621 },
+  '4 layers, chain': { adam: 113, sgd: 101, sgdDecay: 152 },
+  '6 layers, skips': { adam: 158, sgd: 146, sgdDecay: 213 },
 };
 
 describe('kernel launches per child training step', () => {
