@@ -1,6 +1,6 @@
 // Adam and Nesterov-momentum SGD over all of a child's weights at once (issue 11): the gradients are
 // flattened and concatenated, updated by one run of the optimizer's elementwise math, and split back,
-// so a step launches a fixed ~15 kernels plus 3 per weight instead of tfjs' 14 (Adam) or 5 (momentum)
+// so a step launches a fixed ~15 kernels plus 1 per vector and 3 per kernel instead of tfjs' 14 (Adam) or 5 (momentum)
 // per weight. The math, its order and its constants are tfjs 4.22's AdamOptimizer and
 // MomentumOptimizer's (optimizers/adam_optimizer.js, momentum_optimizer.js), element for element, so
 // children train to bit-identical weights. Not a general optimizer: one fixed list of variables,
@@ -23,12 +23,13 @@ export function flatOptimizer(tf: Tf, variables: readonly Variable[], recipe: Fl
   const total = sizes.reduce((a, b) => a + b, 0);
   const slot = (): Variable => tf.tidy(() => tf.variable(tf.zeros([total]), false)); // [total]
   /** One flat vector of `grads` in variable order. */
-  const flatten = (grads: readonly Tensor[]): Tensor1D => tf.concat(grads.map((g) => tf.reshape(g, [-1])), 0) as Tensor1D; // [total]
+  // A reshape is a kernel launch: vectors (batch-norm gamma and beta, biases) skip it.
+  const flatten = (grads: readonly Tensor[]): Tensor1D => tf.concat(grads.map((g) => (g.rank === 1 ? g : tf.reshape(g, [-1]))), 0) as Tensor1D; // [total]
   /** value_i += delta_i for every variable, delta given flat. */
   const addSplit = (delta: Tensor): void => {
     tf.split(delta, sizes).forEach((piece, i) => {
       const value = variables[i]!;
-      value.assign(tf.add(tf.reshape(piece, value.shape), value)); // tfjs adds (update, value) in this order
+      value.assign(tf.add(value.rank === 1 ? piece : tf.reshape(piece, value.shape), value)); // tfjs adds (update, value) in this order
     });
   };
   const checked = (grads: readonly Tensor[]): void => {
