@@ -2,14 +2,17 @@
 // optimizer, weight decay and batch augmentation, all seeded by the child's seed. Not the activity
 // around it (heartbeats, retries and storage belong to the caller, through onEpoch / shouldStop),
 // and not data loading: `data` arrives in memory.
-import type { LayersModel, Optimizer, Scalar, Tensor, Tensor1D, Tensor4D, Variable } from '@tensorflow/tfjs';
+import type { LayersModel, Tensor, Tensor1D, Tensor2D, Tensor4D, Variable } from '@tensorflow/tfjs';
 import type { Tf } from '../backend/tf';
+import { softmaxCrossEntropy } from '../backend/native-ops';
 import { buildCnn, countParams, trainableVariables } from '../child/cnn-builder';
+import { trainingPass } from '../child/training-pass';
 import type { AugmentConfig, ChildTrainingConfig } from '../config/child-training-config';
 import { InvalidDatasetError } from '../errors';
 import type { CnnArchitecture } from '../space/cnn';
 import { augmentBatch, isAugmenting } from './augment';
 import { ChildCancelledError } from './child-cancelled-error';
+import { type FlatOptimizer, flatOptimizer } from './flat-optimizer';
 import { childReward } from './reward';
 import { mixSeed, mulberry32, permutation } from '../random/prng';
 import type { DataSplit, TrainingData } from './training-data';
@@ -52,7 +55,9 @@ interface TrainBatches { labels: Tensor1D; count: number; images: (batch: Int32A
 interface Training {
   tf: Tf;
   model: LayersModel;
-  optimizer: Optimizer;
+  /** The model's training-mode forward pass to logits (child/training-pass.ts). */
+  logits: (images: Tensor4D) => Tensor2D;
+  optimizer: FlatOptimizer;
   variables: Variable[];
   numClasses: number;
   batchSize: number;
@@ -73,13 +78,14 @@ export async function trainChild(tf: Tf, options: TrainChildOptions): Promise<Ch
   checkSplit(data, data.train, 'train');
   checkSplit(data, data.valid, 'valid');
   const model = buildCnn(tf, arch, data, data.numClasses, seed);
-  const { optimizer, dispose: disposeOptimizer } = childOptimizer(tf, training);
+  const variables = trainableVariables(tf, model);
+  const optimizer = childOptimizer(tf, variables, training);
   const tensors: Tensor[] = [];
   try {
     const train = trainBatches(tf, data, training.augment, mulberry32(mixSeed(seed, AUGMENT_STREAM)), tensors);
     const valid = splitTensors(tf, data, data.valid, tensors);
     const run: Training = {
-      tf, model, optimizer, variables: trainableVariables(tf, model),
+      tf, model, logits: trainingPass(tf, model, arch, data), optimizer, variables,
       numClasses: data.numClasses, batchSize: training.batchSize, shouldStop: options.shouldStop,
       kernels: training.weightDecay > 0 ? decayedKernels(tf, model) : [], weightDecay: training.weightDecay,
     };
@@ -102,14 +108,14 @@ export async function trainChild(tf: Tf, options: TrainChildOptions): Promise<Ch
     return result('succeeded', childReward(validationAccuracies, training.rewardWindow, training.rewardExponent));
   } finally {
     model.dispose();
-    disposeOptimizer();
+    optimizer.dispose();
     tf.dispose(tensors);
   }
 }
 
 /** One pass over `order`; returns the mean loss, or the first non-finite batch loss. */
 async function trainEpoch(run: Training, train: TrainBatches, order: Int32Array): Promise<{ value: number; batches: number }> {
-  const { tf, model, optimizer, variables, numClasses, batchSize } = run;
+  const { tf, optimizer, variables, numClasses, batchSize } = run;
   let total = 0;
   let batches = 0;
   for (let start = 0; start < order.length; start += batchSize) {
@@ -118,14 +124,14 @@ async function trainEpoch(run: Training, train: TrainBatches, order: Int32Array)
     const cost = tf.tidy(() => {
       const index = tf.tensor1d(batch, 'int32'); // [batch]
       const images = train.images(batch, index); // [batch, h, w, c]
-      const targets = tf.oneHot(tf.gather(train.labels, index), numClasses); // [batch, classes]
-      const loss = optimizer.minimize(() => {
-        const entropy = crossEntropy(tf, forward(tf, model, images, true), targets); // []
+      const targets = tf.oneHot(tf.gather(train.labels, index), numClasses, 1, 0, 'float32') as Tensor2D; // [batch, classes]
+      const { value, grads } = tf.variableGrads(() => {
+        const entropy = softmaxCrossEntropy(tf, run.logits(images), targets); // []
         // The reported loss is what is minimised: with weight decay, its L2 term is included.
         return run.kernels.length > 0 ? tf.add(entropy, l2Penalty(tf, run.kernels, run.weightDecay)).asScalar() : entropy;
-      }, true, variables);
-      if (!loss) throw new Error('optimizer.minimize returned no cost');
-      return loss; // []
+      }, variables);
+      optimizer.apply(variables.map((v) => grads[v.name]!));
+      return value; // []
     });
     const value = cost.dataSync()[0]!;
     cost.dispose();
@@ -146,7 +152,7 @@ function validationAccuracy(run: Training, valid: SplitTensors): number {
     const size = Math.min(EVAL_BATCH, valid.count - start);
     const hits = tf.tidy(() => {
       const images = tf.slice(valid.images, [start, 0, 0, 0], [size, -1, -1, -1]); // [size, h, w, c]
-      const predicted = tf.argMax(forward(tf, model, images, false), -1); // [size]
+      const predicted = tf.argMax(forward(tf, model, images), -1); // [size]
       const labels = tf.slice(valid.labels, [start], [size]); // [size]
       return tf.sum(tf.cast(tf.equal(predicted, labels), 'int32')); // []
     });
@@ -156,34 +162,18 @@ function validationAccuracy(run: Training, valid: SplitTensors): number {
   return correct / valid.count;
 }
 
-function forward(tf: Tf, model: LayersModel, images: Tensor, training: boolean): Tensor {
-  const output = model.apply(images, { training });
+/** The model's probabilities, batch norm in inference mode: what is saved and exported. */
+function forward(tf: Tf, model: LayersModel, images: Tensor): Tensor {
+  const output = model.apply(images, { training: false });
   if (output instanceof tf.Tensor) return output; // [batch, classes]
   throw new Error('the child model must have one tensor output');
 }
 
-/** Mean cross-entropy of softmax outputs; the epsilon keeps log(0) finite while NaN still propagates. */
-function crossEntropy(tf: Tf, probabilities: Tensor, targets: Tensor): Scalar {
-  return tf.neg(tf.mean(tf.sum(tf.mul(targets, tf.log(tf.add(probabilities, 1e-7))), -1))).asScalar(); // []
-}
-
-/**
- * The child's optimizer and a dispose that frees all it holds: tfjs 4.22's MomentumOptimizer.dispose
- * skips SGDOptimizer.dispose, leaking its learning-rate scalar, so the base class's runs too.
- */
-function childOptimizer(tf: Tf, training: ChildTrainingConfig): { optimizer: Optimizer; dispose: () => void } {
-  if (training.optimizer === 'adam') {
-    const adam = tf.train.adam(training.learningRate);
-    return { optimizer: adam, dispose: () => adam.dispose() };
-  }
-  const momentum = tf.train.momentum(training.learningRate, training.momentum, true); // section 4.1: Nesterov momentum
-  return {
-    optimizer: momentum,
-    dispose: () => {
-      momentum.dispose();
-      tf.SGDOptimizer.prototype.dispose.call(momentum);
-    },
-  };
+/** The child's optimizer over all its weights at once (trainer/flat-optimizer.ts); section 4.1's is Nesterov momentum. */
+function childOptimizer(tf: Tf, variables: readonly Variable[], training: ChildTrainingConfig): FlatOptimizer {
+  return training.optimizer === 'adam'
+    ? flatOptimizer(tf, variables, { kind: 'adam', learningRate: training.learningRate })
+    : flatOptimizer(tf, variables, { kind: 'nesterov', learningRate: training.learningRate, momentum: training.momentum });
 }
 
 /**
