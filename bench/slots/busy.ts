@@ -2,7 +2,8 @@
 // children trained (started_at → finished_at, the last attempt) over slots × the span from the first
 // start to the last finish. Issue 11's idle-slot figure. Reads the PostgreSQL of a home (a bench's, or
 // the project's .nas); starts it when it is down, and stops it again then.
-//   node dist/bench/slots/busy.js --home DIR [--slots 2] [--like 'children-digits-%'] [--out FILE.md]
+//   node dist/bench/slots/busy.js --home DIR (a bench's home, or the project's .nas) [--slots 2] [--like 'children-digits-%'] [--out FILE.md]
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadRuntimeConfig } from '../../config/runtime';
@@ -22,8 +23,9 @@ async function main(): Promise<void> {
   if (!home) throw new Error('--home: the NAS_HOME whose PostgreSQL holds the searches (a bench prints its home)');
   const slots = Number(flag('slots', '2'));
   if (!Number.isInteger(slots) || slots < 1) throw new Error(`--slots ${flag('slots', '')}: a positive integer, the training workers' total concurrency`);
+  // A bench's home holds its own runtime config (private ports); the project's .nas uses temporal.yaml.
   const yaml = path.join(home, 'temporal.yaml');
-  const runtime = loadRuntimeConfig({ ...process.env, NAS_HOME: home }, yaml);
+  const runtime = loadRuntimeConfig({ ...process.env, NAS_HOME: home }, fs.existsSync(yaml) ? yaml : undefined);
   const wasRunning = runningServer(postgresPaths(runtime.home).data) !== undefined;
   await ensurePostgres(runtime);
   const pool = await openDatabase(runtime);
