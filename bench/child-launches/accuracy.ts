@@ -1,4 +1,4 @@
-// Trains the fixed children (bench/child-launches/steps.ts) on the embedded digits with the digits
+// Trains the fixed children (test/support/launches-per-step.ts) on the embedded digits with the digits
 // recipe (Adam) and with the paper's (Nesterov SGD, weight decay, crop + flip), twice each, and prints
 // validation accuracies and epoch losses to full precision: run it on two builds to see whether a
 // change to the training step changes what children learn. Prints; asserts nothing.
@@ -8,7 +8,7 @@ import { ChildTrainingConfig } from '../../config/child-training-config';
 import { DataConfig, type TrainedDataConfig } from '../../config/search-config';
 import { loadDataset } from '../../data/load';
 import { trainChild } from '../../trainer/train-child';
-import { DIGITS_CHILD, FIXED_CHILDREN } from './steps';
+import { DIGITS_CHILD, FIXED_CHILDREN } from '../../test/support/launches-per-step';
 
 const RECIPES = {
   'digits (adam)': { ...DIGITS_CHILD, epochs: 3 },

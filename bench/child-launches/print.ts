@@ -2,7 +2,7 @@
 // with weight decay, and the ops that launch most. Figures only; the pinned counts are in
 // test/trainer/kernel-launches.test.ts. Run: node dist/bench/child-launches/print.js
 import { loadTf } from '../../backend/tf';
-import { FIXED_CHILDREN, launchesPerStep } from './steps';
+import { FIXED_CHILDREN, launchesPerStep } from '../../test/support/launches-per-step';
 
 const SETUPS = {
   'adam': {},

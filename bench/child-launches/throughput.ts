@@ -8,7 +8,7 @@ import type { Tf } from '../../backend/tf';
 import { ChildTrainingConfig } from '../../config/child-training-config';
 import type { trainChild as TrainChild } from '../../trainer/train-child';
 import { syntheticData } from '../../test/trainer/synthetic-data';
-import { DIGITS_CHILD, FIXED_CHILDREN } from './steps';
+import { DIGITS_CHILD, FIXED_CHILDREN } from '../../test/support/launches-per-step';
 
 const BATCHES = 30;
 

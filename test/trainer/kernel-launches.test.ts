@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadTf } from '../../backend/tf';
-import { FIXED_CHILDREN, launchesPerStep } from '../../bench/child-launches/steps';
+import { FIXED_CHILDREN, launchesPerStep } from '../support/launches-per-step';
 
 const tf = loadTf('cpu');
 

@@ -1,12 +1,12 @@
 // Kernel launches of one child training step, measured through trainChild itself: the launches of a
 // run with 4 batches minus those of a run with 2, halved, so building, validation and set-up cancel
 // out. Shared by the pinning test (test/trainer/kernel-launches.test.ts) and the printout
-// (bench/child-launches/print.ts); it asserts nothing.
+// (bench/child-launches/print.ts): test support, as the test is its first user; it asserts nothing.
 import type { Tf } from '../../backend/tf';
 import { countLaunches } from '../../backend/launch-counter';
 import { ChildTrainingConfig } from '../../config/child-training-config';
 import { type CnnArchitecture, type CnnLayer, validateCnn } from '../../space/cnn';
-import { syntheticData } from '../../test/trainer/synthetic-data';
+import { syntheticData } from '../trainer/synthetic-data';
 import { trainChild } from '../../trainer/train-child';
 
 const conv = (size: number, filters: number, inputs: number[]): CnnLayer =>
