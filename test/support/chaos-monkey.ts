@@ -25,6 +25,11 @@ export interface Kill {
   training: number;
   /** Iterations between their last child and their update when it struck. */
   updating: number;
+  /**
+   * A training kill: the child the killed worker was training, if its row still said so after the
+   * kill (a dead worker writes nothing more, so the kill landed mid-training); else undefined.
+   */
+  struckChild?: number;
   downSeconds: number;
   /** From the end of the time down to the victim serving again (worker polling, server answering). */
   restartSeconds: number;
@@ -69,7 +74,11 @@ export function killPlan(random: () => number, kills: number, lastProgress: numb
   }));
 }
 
-interface Progress { done: number; training: number; updating: number; ended: boolean }
+interface Progress {
+  done: number; training: number; updating: number; ended: boolean;
+  /** The children training now and their workers' pids (children.worker is host:pid:queue), as one snapshot. */
+  trainingBy: { child: number; pid: number }[];
+}
 
 export interface ChaosCluster {
   workers: () => WorkerProcess[];
@@ -130,40 +139,45 @@ export async function startChaosCluster(options: ChaosClusterOptions): Promise<C
   /** Finished children + updates, children training now, iterations awaiting their update; undefined while PostgreSQL is down. */
   const progress = async (searchId: string): Promise<Progress | undefined> => {
     try {
-      const { rows } = await pool.query<{ done: string; training: string; updating: string; status: string }>(
+      const { rows } = await pool.query<{ done: string; training: string; updating: string; status: string; training_by: string[] | null }>(
         `SELECT (SELECT count(*) FROM children WHERE search_id = $1 AND status IN ('succeeded', 'failed'))
               + (SELECT count(*) FROM updates WHERE search_id = $1) AS done,
                 (SELECT count(*) FROM children WHERE search_id = $1 AND status = 'training') AS training,
                 (SELECT count(*) FROM (SELECT replica, iteration FROM children WHERE search_id = $1 GROUP BY replica, iteration
                                        HAVING bool_and(status IN ('succeeded', 'failed'))) finished
                   WHERE NOT EXISTS (SELECT 1 FROM updates u WHERE u.search_id = $1 AND u.replica = finished.replica AND u.iteration = finished.iteration)) AS updating,
-                (SELECT status FROM searches WHERE id = $1) AS status`,
+                (SELECT status FROM searches WHERE id = $1) AS status,
+                (SELECT array_agg(id || ':' || worker ORDER BY id) FROM children
+                  WHERE search_id = $1 AND status = 'training' AND worker IS NOT NULL) AS training_by`,
         [searchId]);
       const r = rows[0]!;
-      return { done: Number(r.done), training: Number(r.training), updating: Number(r.updating), ended: ['completed', 'stopped', 'failed'].includes(r.status) };
+      const trainingBy = (r.training_by ?? []).map((s) => { const [child, , pid] = s.split(':'); return { child: Number(child), pid: Number(pid) }; });
+      return { done: Number(r.done), training: Number(r.training), updating: Number(r.updating), ended: ['completed', 'stopped', 'failed'].includes(r.status), trainingBy };
     } catch {
       return undefined;
     }
   };
 
-  /** The training worker on a child right now (children.worker is host:pid:queue), else the n-th in turn. */
-  const busyTrainingWorker = async (searchId: string, n: number): Promise<number> => {
+  /** The child still training on worker `pid` (its row unchanged since `at`), if any. */
+  const stillTraining = async (searchId: string, child: number, pid: number): Promise<boolean> => {
     const { rows } = await pool.query<{ worker: string }>(
-      `SELECT worker FROM children WHERE search_id = $1 AND status = 'training' AND worker IS NOT NULL ORDER BY id`, [searchId]).catch(() => ({ rows: [] }));
-    const busy = rows.map((r) => Number(r.worker.split(':')[1]));
-    const i = training.findIndex((w) => busy.includes(w.pid));
-    return i >= 0 ? i : n % training.length;
+      `SELECT worker FROM children WHERE search_id = $1 AND id = $2 AND status = 'training'`, [searchId, child]).catch(() => ({ rows: [] }));
+    return rows.some((r) => Number(r.worker.split(':')[1]) === pid);
   };
 
   const strike = async (plan: KillPlan, n: number, searchId: string, at: Progress): Promise<Kill> => {
     const t = (Date.now() - started) / 1000;
     let pid: number;
     let restart: () => Promise<void>;
+    let struckChild: number | undefined;
     if (plan.victim === 'training' || plan.victim === 'controller') {
-      const i = plan.victim === 'training' ? await busyTrainingWorker(searchId, n) : 0;
+      // The worker the same snapshot saw training a child (the gap to the kill is a few ms), else the n-th.
+      const busy = at.trainingBy.map((b) => ({ ...b, i: training.findIndex((w) => w.pid === b.pid) })).find((b) => b.i >= 0);
+      const i = plan.victim === 'training' ? busy?.i ?? n % training.length : 0;
       const target = plan.victim === 'training' ? training[i]! : controller;
       pid = target.pid;
       await target.kill9();
+      if (plan.victim === 'training' && busy && await stillTraining(searchId, busy.child, pid)) struckChild = busy.child;
       restart = async () => {
         const fresh = await spawn(plan.victim as WorkerRole);
         if (plan.victim === 'training') training[i] = fresh;
@@ -178,7 +192,7 @@ export async function startChaosCluster(options: ChaosClusterOptions): Promise<C
     await restart();
     return {
       n, victim: plan.victim, pid, at: t, progress: at.done, training: at.training, updating: at.updating,
-      downSeconds: plan.downMs / 1000, restartSeconds: (Date.now() - restarting) / 1000,
+      downSeconds: plan.downMs / 1000, restartSeconds: (Date.now() - restarting) / 1000, struckChild,
     };
   };
 
@@ -215,7 +229,11 @@ export async function startChaosCluster(options: ChaosClusterOptions): Promise<C
         await sleep(step.delayMs);
         // Aimed at work in flight when some shows up within a few seconds; updates are short, so polled often.
         const aimed = step.aim === 'anytime' ? undefined
-          : await wait(n, step.aim === 'training' ? (p) => p.training > 0 : (p) => p.updating > 0, step.aim === 'training' ? 5000 : 8000, step.aim === 'training' ? 200 : 25);
+          : step.aim === 'training'
+            // A child on a live worker (a killed worker's row says 'training' until its retry), polled
+            // often: children of the tests' tiny searches train in under a second.
+            ? await wait(n, (p) => p.trainingBy.some((b) => training.some((w) => w.pid === b.pid)), 20_000, 25)
+            : await wait(n, (p) => p.updating > 0, 8000, 25);
         if (aimed === 'finished') break;
         if (aimed) now = aimed;
         if (aimed && step.aim === 'update') await sleep(step.aimDelayMs);
@@ -234,7 +252,7 @@ export async function startChaosCluster(options: ChaosClusterOptions): Promise<C
 export function describe(kill: Kill | undefined): string {
   if (!kill) return 'no kill yet';
   return `+${kill.at.toFixed(1)}s kill -9 ${kill.victim} pid ${kill.pid} at progress ${kill.progress} (${kill.training} training, ${kill.updating} updating), `
-    + `down ${kill.downSeconds.toFixed(1)} s, serving again ${kill.restartSeconds.toFixed(1)} s later`;
+    + `${kill.struckChild === undefined ? '' : `mid-training child ${kill.struckChild}, `}down ${kill.downSeconds.toFixed(1)} s, serving again ${kill.restartSeconds.toFixed(1)} s later`;
 }
 
 export function killsByKind(kills: readonly Kill[]): Record<Victim, number> {

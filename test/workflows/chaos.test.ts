@@ -83,7 +83,11 @@ test('a K=1 search under kill -9 of every kind of process decides bit for bit wh
   for (const victim of VICTIMS) assert.ok(byKind[victim] >= 1, `${victim} was killed (${JSON.stringify(byKind)})`);
   const { rows } = await pool!.query<{ retried: string }>('SELECT count(*) FILTER (WHERE attempts > 1) AS retried FROM children WHERE search_id = $1', [chaos.searchId]);
   log(`${cluster!.kills.length} kills; ${rows[0]!.retried} children trained more than once:\n  ${cluster!.kills.map(describe).join('\n  ')}`);
-  assert.ok(Number(rows[0]!.retried) >= 1, 'the training kills struck children mid-training (else this test proves little)');
+  // Else this test proves little: a training kill landed mid-training, and that child was trained again.
+  const struck = cluster!.kills.flatMap((k) => k.struckChild === undefined ? [] : [k.struckChild]);
+  assert.ok(struck.length >= 1, 'a training kill struck a child mid-training');
+  const { rows: again } = await pool!.query<{ id: string }>('SELECT id FROM children WHERE search_id = $1 AND id = ANY($2) AND attempts > 1', [chaos.searchId, struck]);
+  assert.ok(again.length >= 1, `a child struck mid-training (${struck.join(', ')}) was trained again`);
 
   // Exactly once: every child, update, shard push and reward; then the same decisions, bit for bit.
   assertBookkeeping(await distributedAudit(pool!, chaos.searchId), budget, SHARDS, 1, budget / 2);
