@@ -127,9 +127,13 @@ test('a search survives kill -9 of the training worker, the controller worker an
   log(`started search ${searchId}: ${ITERATIONS} iterations × ${M} children on ${trainingQueue}`);
 
   // 1. The training worker dies in the middle of a child.
-  const victim = await childTraining(pool, searchId, 0);
+  await childTraining(pool, searchId, 0);
   await training.kill9();
   const killedAt = Date.now();
+  // The victim is the child whose row still says training after the kill (the only training worker
+  // is dead, so none can finish): children train in about a second, one may have ended since the poll.
+  const victim = (await childRecords(pool, searchId)).find((c) => c.status === 'training');
+  assert.ok(victim, 'the training worker was killed while a child was training');
   log(`kill -9 training worker pid ${training.pid} while child i${victim.iteration}/c${victim.childIndex} was training (attempt ${victim.attempts})`);
   training = await startWorker('training', trainingQueue);
   const retried = await eventually(async () => {
