@@ -14,7 +14,8 @@ import { advantages, mean, updateBaseline } from '../reinforce/baseline';
 import { reinforceGradient } from '../reinforce/estimator';
 import { describeArchitecture } from '../space/architecture';
 import { decodeArchitecture, depthAt } from '../space/search-space';
-import { bestChildren, insertSampledChildren, iterationChildren, sampledChildrenCount, searchProgress } from '../store/children';
+import { deleteStreamState } from '../store/baseline-streams';
+import { bestChildren, insertSampledChildren, iterationChildren, releaseSampledChildren, sampledChildrenCount, searchProgress } from '../store/children';
 import { type Db, isUniqueViolation, withTransaction } from '../store/db';
 import { deleteSnapshot, ensureBaseline, loadSnapshot, pullParameters, pushShardGradient, readBaseline, saveSnapshot, shardLayout, writeBaseline } from '../store/parameters';
 import { createSearch, getSearch, lockSearch, setSearchStatus, type SearchStatus } from '../store/searches';
@@ -184,6 +185,24 @@ export function createControllerActivities({ pool }: ControllerDeps) {
         }
         throw err;
       }
+    },
+
+    /**
+     * Gives back a batch a replica sampled ahead and will not train (it stops): its children, its
+     * parameter snapshot and any random stream state stored with it go in one transaction holding the
+     * search row, so the budget and the depth schedule count only children that train. A batch with a
+     * child already training is kept. A retry finds nothing left and returns 0.
+     */
+    async releaseBatch(input: BatchKey): Promise<{ released: number }> {
+      return withTransaction(pool, async (client) => {
+        await lockSearch(client, input.searchId);
+        const released = await releaseSampledChildren(client, input.searchId, input.replica, input.iteration);
+        if (released > 0) {
+          await deleteSnapshot(client, input.searchId, input.replica, input.iteration);
+          await deleteStreamState(client, input.searchId, input.replica, input.iteration);
+        }
+        return { released };
+      });
     },
 
     async setStatus(input: { searchId: string; status: SearchStatus }): Promise<void> {

@@ -196,6 +196,14 @@ export const DistributedConfig = z.object({
   replicas: z.number().int().positive().max(800).default(1),
   shards: z.number().int().positive().max(1000).default(1),
   accumulateGradients: z.number().int().positive().max(1000).default(1),
+  /**
+   * Each replica samples its next batch while the current one trains, so a slot freed by a child
+   * starts the next batch's child at once (workflows/sample-ahead.ts). The next batch is sampled
+   * after the update before this one: its gradient is one update stale, always the same one. Unset:
+   * on for REINFORCE and random search on trained children; off for evolution (its population must
+   * hold the last batch), weight sharing, and NAS-Bench-201 tables (a lookup leaves no slot idle).
+   */
+  sampleAhead: z.boolean().optional(),
 }).strict();
 export type DistributedConfig = z.infer<typeof DistributedConfig>;
 
@@ -247,11 +255,19 @@ export const SearchConfig = z.object({
   // Random search and evolution read one replica's history; several replicas would each run their own.
   message: 'random search and evolution run as one replica: distributed.replicas must be 1',
   path: ['distributed', 'replicas'],
+}).refine((c) => c.distributed.sampleAhead !== true || (c.mode === 'fromScratch' && c.strategy !== 'evolution'), {
+  message: 'distributed.sampleAhead is for REINFORCE and random search training children from scratch: evolution breeds from the last batch, weight sharing trains ω between updates',
+  path: ['distributed', 'sampleAhead'],
 }).superRefine((c, ctx) => {
   const problem = nothingToDecide(c.space, c.schedule);
   if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['space'] });
 });
 export type SearchConfig = z.infer<typeof SearchConfig>;
+
+/** Whether replicas sample their next batch while the current one trains (see DistributedConfig.sampleAhead). */
+export function samplesAhead(c: SearchConfig): boolean {
+  return c.distributed.sampleAhead ?? (c.mode === 'fromScratch' && c.strategy !== 'evolution' && c.data.source !== 'nb201Table');
+}
 export { ChildTrainingConfig, WeightSharingConfig };
 export { CNN_LAYER_TYPES, CNN_POOL_TYPES, CnnSpaceConfig, type CnnLayerType } from './cnn-space-config';
 

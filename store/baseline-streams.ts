@@ -25,6 +25,11 @@ export async function saveStreamState(client: PoolClient, searchId: string, repl
   );
 }
 
+/** With the children of a batch given back (releaseSampledChildren): the next proposal goes on from the state before it. */
+export async function deleteStreamState(client: PoolClient, searchId: string, replica: number, iteration: number): Promise<void> {
+  await client.query('DELETE FROM baseline_streams WHERE search_id = $1 AND replica = $2 AND iteration = $3', [searchId, replica, iteration]);
+}
+
 /** The last `size` rewarded children of the replica before `iteration`, oldest first: evolution's population. */
 export async function latestRewarded(db: Db, searchId: string, replica: number, iteration: number, size: number): Promise<RewardedChild[]> {
   const { rows } = await db.query<{ tokens: number[]; num_layers: number; reward: number }>(

@@ -84,6 +84,19 @@ export async function insertSampledChildren(client: PoolClient, searchId: string
   }
 }
 
+/**
+ * Deletes an iteration's children if none of them has left status 'sampled' (a batch sampled ahead
+ * that will not train); returns how many. A batch with a child in training or done is kept whole.
+ */
+export async function releaseSampledChildren(client: PoolClient, searchId: string, replica: number, iteration: number): Promise<number> {
+  const { rowCount } = await client.query(
+    `DELETE FROM children WHERE search_id = $1 AND replica = $2 AND iteration = $3
+       AND NOT EXISTS (SELECT 1 FROM children c WHERE c.search_id = $1 AND c.replica = $2 AND c.iteration = $3 AND c.status <> 'sampled')`,
+    [searchId, replica, iteration],
+  );
+  return rowCount ?? 0;
+}
+
 export async function iterationChildren(db: Db | PoolClient, searchId: string, replica: number, iteration: number): Promise<ChildRow[]> {
   const { rows } = await db.query<Row>(
     `SELECT ${COLUMNS} FROM children WHERE search_id = $1 AND replica = $2 AND iteration = $3 ORDER BY child_index`,

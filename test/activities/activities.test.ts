@@ -10,8 +10,8 @@ import { loadTf } from '../../backend/tf';
 import type { SearchConfigInput } from '../../config/search-config';
 import type { ImageDataset } from '../../data/dataset';
 import { NotFoundError } from '../../errors';
-import { finishChild, getChild, iterationChildren } from '../../store/children';
-import { pullParameters } from '../../store/parameters';
+import { finishChild, getChild, iterationChildren, startTraining } from '../../store/children';
+import { loadSnapshot, pullParameters } from '../../store/parameters';
 import { createTestDatabase, type TestDatabase } from '../support/servers';
 import { tinyCorpus } from '../support/tiny-corpus';
 
@@ -80,6 +80,24 @@ test('replicas claim one global budget, and the depth schedule counts every repl
   assert.deepEqual(claims, [[0, 2, 2], [1, 2, 2], [0, 3, 2], [1, 3, 2], [0, 4, 0]]);
   const { rows } = await db.pool.query('SELECT replica FROM baselines WHERE search_id = $1 ORDER BY replica', ['global']);
   assert.deepEqual(rows.map((r) => r.replica), [0, 1], 'a replica gets its own baseline on its first sample');
+});
+
+test('releaseBatch gives a batch sampled ahead back to the budget (children and snapshot), once; a batch with a child in training is kept', async () => {
+  const acts = controller();
+  await acts.startSearch({ searchId: 'release', config });
+  const key = { searchId: 'release', replica: 0, iteration: 0 };
+  const first = await acts.sampleArchitectures({ ...key, count: 2 });
+  assert.deepEqual(await acts.releaseBatch(key), { released: 2 });
+  assert.deepEqual(await iterationChildren(db.pool, 'release', 0, 0), []);
+  assert.equal(await loadSnapshot(db.pool, 'release', 0, 0), undefined);
+  assert.deepEqual(await acts.releaseBatch(key), { released: 0 }, 'a retry finds nothing left');
+  // The budget counts it no more: sampling the iteration again draws it again (the same seed).
+  assert.deepEqual(await acts.sampleArchitectures({ ...key, count: 2 }), first);
+  const [child] = await iterationChildren(db.pool, 'release', 0, 0);
+  await startTraining(db.pool, child!.id, 'test');
+  assert.deepEqual(await acts.releaseBatch(key), { released: 0 });
+  assert.equal((await iterationChildren(db.pool, 'release', 0, 0)).length, 2);
+  assert.ok(await loadSnapshot(db.pool, 'release', 0, 0), 'its snapshot stays for its update');
 });
 
 test('trainChild trains once, heartbeats, and a retry returns the stored result', async () => {

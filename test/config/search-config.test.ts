@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseSearchConfig, parseSearchId } from '../../config/parse';
 import { PRESETS } from '../../config/presets';
-import { CnnSpaceConfig } from '../../config/search-config';
+import { CnnSpaceConfig, samplesAhead } from '../../config/search-config';
 import { InvalidConfigError } from '../../errors';
 
 test('defaults are the paper: 35-unit 2-layer LSTM, lr 6e-4, 6 layers +2 every 1,600, reward exponent 3', () => {
@@ -129,4 +129,17 @@ test('CNN layer types (section 3.4): convolutions only by default; pooling is re
   const oneChoice = { kind: 'cnn', filterHeights: [3], filterWidths: [3], filters: [8], strides: [1], skips: false };
   assert.throws(() => parseSearchConfig({ space: oneChoice }), /give one of them \(or space\.layerTypes\) a second choice/);
   parseSearchConfig({ space: { ...oneChoice, layerTypes: ['conv', 'maxPool'] } });
+});
+
+test('sample-ahead: on by default for REINFORCE and random search on trained children, off where it cannot help or would change the method', () => {
+  assert.equal(samplesAhead(parseSearchConfig({})), true);
+  assert.equal(samplesAhead(parseSearchConfig({ strategy: 'random' })), true);
+  assert.equal(samplesAhead(parseSearchConfig({ strategy: 'evolution' })), false, 'evolution breeds from the last batch');
+  assert.equal(samplesAhead(parseSearchConfig({ ...PRESETS.nb201, data: { source: 'nb201Table', path: 'table.csv' } })), false, 'a table lookup leaves no slot idle');
+  assert.equal(samplesAhead(parseSearchConfig({ mode: 'weightSharing' })), false);
+  assert.equal(samplesAhead(parseSearchConfig({ distributed: { sampleAhead: false } })), false);
+  assert.equal(samplesAhead(parseSearchConfig({ ...PRESETS.nb201, data: { source: 'nb201Table', path: 'table.csv' }, distributed: { sampleAhead: true } })), true);
+  for (const config of [{ strategy: 'evolution', distributed: { sampleAhead: true } }, { mode: 'weightSharing', distributed: { sampleAhead: true } }]) {
+    assert.throws(() => parseSearchConfig(config), (err: unknown) => err instanceof InvalidConfigError && /distributed\.sampleAhead/.test(err.message));
+  }
 });
