@@ -21,8 +21,12 @@ export const progressQuery = defineQuery<SearchProgress>('progress');
 /** Pause after the children in flight finish; nothing new is sampled until resume. */
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
-/** Finish the iteration in flight (its update included), then complete with what was found. */
-export const stopSignal = defineSignal('stop');
+/**
+ * Finish the iteration in flight (its update included), then complete with what was found. To a
+ * replica, `retire` (K went down, the search goes on) also trains a batch it sampled ahead, so its
+ * children stay in the budget; a plain stop gives that batch back.
+ */
+export const stopSignal = defineSignal<[{ retire?: boolean }?]>('stop');
 
 /** Change K while the search runs: replicas are added at once; extra ones retire after their iteration in flight. */
 export const setReplicasUpdate = defineUpdate<{ running: number; wanted: number }, [number]>('setReplicas');

@@ -193,7 +193,8 @@ async function reconcile(acts: SearchActivities, s: ReconcileState): Promise<voi
   // K went down: the newest replicas finish their iteration in flight, then stop.
   for (const replica of active().sort((a, b) => b - a).slice(0, Math.max(0, active().length - replicas.wanted))) {
     replicas.retiring.push(replica);
-    await tellReplica(s.self, replica, stopSignal);
+    // Since sample-ahead, a retiring replica is told so: it trains what it drew (runs from before: a plain stop).
+    await tellReplica(s.self, replica, stopSignal, ...(patched('retire-trains-sampled') ? [{ retire: true }] : []));
   }
   if (s.paused !== replicas.forwarded.paused) {
     replicas.forwarded.paused = s.paused;
@@ -207,9 +208,9 @@ async function reconcile(acts: SearchActivities, s: ReconcileState): Promise<voi
   }
 }
 
-async function tellReplica(self: string, replica: number, signal: SignalDefinition<[]>): Promise<void> {
+async function tellReplica<Args extends unknown[]>(self: string, replica: number, signal: SignalDefinition<Args>, ...args: Args): Promise<void> {
   try {
-    await getExternalWorkflowHandle(`${self}/replica-${replica}`).signal(signal);
+    await getExternalWorkflowHandle(`${self}/replica-${replica}`).signal(signal, ...args);
   } catch {
     // It finished meanwhile; its last report is on its way.
   }

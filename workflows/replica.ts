@@ -3,13 +3,14 @@
 // nasSearch, which it tells of every iteration; the budget and depth schedule are global (claimed in
 // Postgres by sampleArchitectures). Not the search's bookkeeping: that is nas-search.ts.
 import {
-  ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, workflowInfo,
+  ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, patched, setHandler, workflowInfo,
 } from '@temporalio/workflow';
 import { parseSearchConfig } from '../config/parse';
-import type { SearchConfig, SearchConfigInput } from '../config/search-config';
+import { type SearchConfig, type SearchConfigInput, samplesAhead } from '../config/search-config';
 import { activities, type SearchActivities } from './activities';
 import { checkWorkflowInput, NasReplicaInputSchema, parsedOrFail } from './input';
 import { pauseSignal, type ReplicaReport, replicaReportSignal, resumeSignal, stopSignal } from './messages';
+import { type SampleAhead, sampleAhead } from './sample-ahead';
 import { type OmegaRoute, sharedIteration } from './weight-sharing';
 
 export interface NasReplicaInput {
@@ -41,7 +42,9 @@ export async function nasReplica(input: NasReplicaInput): Promise<NasReplicaResu
   let stopRequested = false;
   setHandler(pauseSignal, () => { paused = true; });
   setHandler(resumeSignal, () => { paused = false; });
-  setHandler(stopSignal, () => { stopRequested = true; });
+  let retiring = false;
+  // A plain stop (the search's) overrides a retirement asked before it.
+  setHandler(stopSignal, (how) => { stopRequested = true; retiring = how?.retire === true; });
   const search = getExternalWorkflowHandle(input.searchWorkflowId);
   const report: ReplicaReport = {
     replica: input.replica, iteration: input.resume?.iteration ?? 0, children: 0,
@@ -61,22 +64,47 @@ export async function nasReplica(input: NasReplicaInput): Promise<NasReplicaResu
   const omega: OmegaRoute = { taskQueue: null, lost: 0 };
   let iterationsThisRun = 0;
   let finished: NasReplicaResult['finished'] = 'stopped';
+  // Runs begun before sample-ahead existed replay without it (the patch marker is not in their history).
+  const pipeline = samplesAhead(config) && patched('sample-ahead') ? sampleAhead(acts, config, input.searchId, input.replica, report) : null;
+  /**
+   * Batches begun finish with their updates. The one sampled ahead waits (pause, a new run); a retiring
+   * replica trains it and samples no more; a stopping search gives it back. False: the search is gone.
+   */
+  const settle = async (p: SampleAhead): Promise<boolean> => {
+    const finishing = () => stopRequested && retiring && !paused;
+    if (finishing()) p.sampleNoMore();
+    for (let trained; typeof (trained = await p.advance(() => !finishing())) === 'number';) {
+      if (!(await tell({ ...report, children: trained }))) return false;
+    }
+    if (stopRequested && !paused) await p.release();
+    return true;
+  };
+  const dueForNewRun = () => iterationsThisRun >= (input.iterationsPerRun ?? ITERATIONS_PER_RUN) || workflowInfo().continueAsNewSuggested;
   try {
     for (;;) {
+      if (pipeline && (paused || stopRequested || dueForNewRun()) && !(await settle(pipeline))) break;
       if (paused) {
         await tell({ ...report, children: 0, parked: true });
-        await condition(() => !paused || stopRequested);
+        // A replica retiring with a batch sampled ahead stays parked until the resume, then trains it.
+        await condition(() => !paused || (stopRequested && !(retiring && pipeline?.holding())));
+        // Stopped while parked: what was sampled ahead is trained (retiring) or given back.
+        if (pipeline && stopRequested && !(await settle(pipeline))) break;
       }
       if (stopRequested) break;
-      if (iterationsThisRun >= (input.iterationsPerRun ?? ITERATIONS_PER_RUN) || workflowInfo().continueAsNewSuggested) {
+      if (dueForNewRun()) {
         await condition(allHandlersFinished);
+        // With sample-ahead, the next run's first sample finds the batch sampled ahead (sampling is idempotent).
         return continueAsNew<typeof nasReplica>({
-          ...input, paused, resume: { iteration: report.iteration, bestAccuracy: report.bestAccuracy },
+          ...input, paused, resume: { iteration: pipeline?.resumeAt() ?? report.iteration, bestAccuracy: report.bestAccuracy },
         });
       }
-      const trained = config.mode === 'weightSharing'
-        ? await sharedIteration(acts, config, { searchId: input.searchId, replica: input.replica, iteration: report.iteration }, report, omega)
-        : await runIteration(acts, config, input.searchId, input.replica, report);
+      const advanced = pipeline ? await pipeline.advance(() => paused || stopRequested) : undefined;
+      // Held: a pause or stop came while nothing ran; the top of the loop deals with it.
+      if (advanced === 'held') continue;
+      const trained = advanced !== undefined ? (advanced === 'spent' ? 0 : advanced)
+        : config.mode === 'weightSharing'
+          ? await sharedIteration(acts, config, { searchId: input.searchId, replica: input.replica, iteration: report.iteration }, report, omega)
+          : await runIteration(acts, config, input.searchId, input.replica, report);
       if (trained === 0) {
         finished = 'budget';
         break;

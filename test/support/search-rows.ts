@@ -28,15 +28,19 @@ export async function childRecords(pool: Db, searchId: string): Promise<ChildRec
 export interface UpdateRecord {
   iteration: number;
   childrenCount: number;
+  parameterVersionsBefore: number[];
   parameterVersionsAfter: number[];
 }
 
 export async function updateRecords(pool: Db, searchId: string): Promise<UpdateRecord[]> {
-  const { rows } = await pool.query<{ iteration: number; children_count: number; parameter_versions_after: string[] }>(
-    'SELECT iteration, children_count, parameter_versions_after FROM updates WHERE search_id = $1 ORDER BY iteration, id',
+  const { rows } = await pool.query<{ iteration: number; children_count: number; parameter_versions_before: string[]; parameter_versions_after: string[] }>(
+    'SELECT iteration, children_count, parameter_versions_before, parameter_versions_after FROM updates WHERE search_id = $1 ORDER BY iteration, id',
     [searchId],
   );
-  return rows.map((r) => ({ iteration: r.iteration, childrenCount: r.children_count, parameterVersionsAfter: r.parameter_versions_after.map(Number) }));
+  return rows.map((r) => ({
+    iteration: r.iteration, childrenCount: r.children_count,
+    parameterVersionsBefore: r.parameter_versions_before.map(Number), parameterVersionsAfter: r.parameter_versions_after.map(Number),
+  }));
 }
 
 export interface ShardRecord {

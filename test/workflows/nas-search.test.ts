@@ -80,6 +80,8 @@ test('3 iterations × 2 children: every child and every update recorded exactly 
   }
   const updates = await updateRecords(h.db.pool, searchId);
   assert.deepEqual(updates.map((u) => [u.iteration, u.childrenCount, u.parameterVersionsAfter]), [[0, 2, [1]], [1, 2, [2]], [2, 2, [3]]]);
+  // Sample-ahead: batch i+1 is drawn after update i−1, so its gradient is exactly one update stale.
+  assert.deepEqual(updates.map((u) => u.parameterVersionsBefore), [[0], [0], [1]]);
   const shards = await shardRecords(h.db.pool, searchId);
   assert.ok(shards.length >= 1);
   for (const s of shards) assert.equal(s.version, 3, `shard ${s.shard}`);
@@ -151,59 +153,71 @@ test('an input that is not the workflow\'s (not an object, a stray key, a config
   assert.deepEqual(Object.values(await tableCounts(h.db.pool)), [0, 0, 0, 0, 0, 0]);
 });
 
-test('pause lets the iteration in flight finish, samples nothing new until resume, then the search completes', async () => {
+/** Once a child of the search is on a training worker: its batch has begun. */
+function childTrainingNow(h: Harness, searchId: string) {
+  return eventually(async () => (await childRecords(h.db.pool, searchId)).find((c) => c.status === 'training'), 60_000, 'a child in training');
+}
+
+test('pause lets the batch in flight finish with its update; the batch sampled ahead waits untrained until resume; then the search completes', async () => {
   const h = await harness();
-  const handle = await startSearch(h, { iterations: 2 });
+  const handle = await startSearch(h, { iterations: 3 });
   const searchId = handle.workflowId;
-  await progressWhere(handle, 'iteration 0 training', (p) => p.phase === 'training' && p.iteration === 0);
+  assert.equal((await childTrainingNow(h, searchId)).iteration, 0);
   await handle.signal(pauseSignal);
 
   const paused = await progressWhere(handle, 'phase paused', (p) => p.phase === 'paused');
-  assert.equal(paused.iteration, 1);
-  assert.equal(paused.childrenDone, 2);
+  // Batch 1 begins in the first slot batch 0 frees: if that came before the pause reached the replica, it finished too.
+  const k = paused.iteration;
+  assert.ok(k === 1 || k === 2, `paused after ${k} updates`);
+  assert.equal(paused.childrenDone, 2 * k);
   await eventually(async () => (await searchStatusRow(h.db.pool, searchId)) === 'paused', 10_000, 'searches.status paused');
   const before = await tableCounts(h.db.pool);
   await new Promise((resolve) => setTimeout(resolve, 3000));
-  assert.deepEqual(await tableCounts(h.db.pool), before, 'nothing is sampled or updated while paused');
+  assert.deepEqual(await tableCounts(h.db.pool), before, 'nothing is sampled, trained or updated while paused');
   assert.equal((await handle.query(progressQuery)).phase, 'paused');
-  assert.equal(before.children, 2);
-  assert.equal(before.updates, 1);
+  assert.equal(before.updates, k);
+  // Batch k was drawn once batch k−1 began (sample-ahead): held, never begun.
+  const held = (await childRecords(h.db.pool, searchId)).map((c) => [c.iteration, c.status === 'sampled']);
+  assert.deepEqual(held, [...Array.from({ length: 2 * k }, (_, i) => [Math.floor(i / 2), false]), [k, true], [k, true]]);
 
   await handle.signal(resumeSignal);
   const result = await resultOf(h, handle);
   assert.equal(result.status, 'completed');
-  assert.equal(result.iterations, 2);
-  assert.equal((await childRecords(h.db.pool, searchId)).length, 4);
-  assert.equal((await updateRecords(h.db.pool, searchId)).length, 2);
+  assert.equal(result.iterations, 3);
+  assert.equal((await childRecords(h.db.pool, searchId)).length, 6);
+  assert.equal((await updateRecords(h.db.pool, searchId)).length, 3);
   assert.equal(await searchStatusRow(h.db.pool, searchId), 'completed');
 });
 
-test('stop finishes the iteration in flight (its update included) and ends with status stopped', async () => {
+test('stop finishes the batch in flight (its update included), gives back the batch sampled ahead, and ends with status stopped', async () => {
   const h = await harness();
   const handle = await startSearch(h, { iterations: 10 });
   const searchId = handle.workflowId;
-  await progressWhere(handle, 'iteration 0 training', (p) => p.phase === 'training' && p.iteration === 0);
+  assert.equal((await childTrainingNow(h, searchId)).iteration, 0);
   await handle.signal(stopSignal);
 
   const result = await resultOf(h, handle);
   assert.equal(result.status, 'stopped');
-  // The signal is in history before iteration 0's update completes, so iteration 1 never starts.
-  assert.equal(result.iterations, 1);
-  assert.equal(result.childrenDone, 2);
+  // Batch 1 begins in the first slot batch 0 frees: if that came before the stop reached the replica, it finished too.
+  const k = result.iterations;
+  assert.ok(k === 1 || k === 2, `stopped after ${k} updates`);
+  assert.equal(result.childrenDone, 2 * k);
   assert.equal((await handle.query(progressQuery)).phase, 'stopped');
   const children = await childRecords(h.db.pool, searchId);
-  assert.equal(children.length, 2);
+  assert.equal(children.length, 2 * k, 'the batch sampled ahead was given back');
   for (const c of children) assert.ok(c.status === 'succeeded' || c.status === 'failed');
-  assert.deepEqual((await updateRecords(h.db.pool, searchId)).map((u) => u.iteration), [0]);
+  assert.deepEqual((await updateRecords(h.db.pool, searchId)).map((u) => u.iteration), Array.from({ length: k }, (_, i) => i));
   assert.equal(await searchStatusRow(h.db.pool, searchId), 'stopped');
+  assert.equal((await tableCounts(h.db.pool)).parameter_snapshots, 0, 'batch 1, sampled ahead, left no snapshot');
 });
 
-test('the same seed and config on fresh databases give the same architectures and the same final parameters', async () => {
+test('the same seed and config on fresh databases give the same architectures and the same final parameters, with or without a new run every iteration', async () => {
   const runs = [];
   for (let run = 0; run < 2; run++) {
     const h = await harness();
-    // Different search ids on purpose: nothing but the seed may decide what is sampled.
-    const handle = await startSearch(h, { iterations: 3, seed: 1234, epochs: 2 });
+    // Different search ids on purpose: nothing but the seed may decide what is sampled. The second
+    // continues as new after every update: where runs end must not move what is sampled ahead when.
+    const handle = await startSearch(h, { iterations: 3, seed: 1234, epochs: 2 }, uniqueId('seed'), run === 1 ? 1 : undefined);
     await resultOf(h, handle);
     runs.push({
       children: await childRecords(h.db.pool, handle.workflowId),
