@@ -16,7 +16,7 @@ import { type FlatOptimizer, flatOptimizer } from './flat-optimizer';
 import { childReward } from './reward';
 import { mixSeed, mulberry32, permutation } from '../random/prng';
 import type { DataSplit, TrainingData } from './training-data';
-import { decayedKernels, l2Penalty } from './weight-decay';
+import { decayedKernels } from './weight-decay';
 
 export interface TrainChildOptions {
   arch: CnnArchitecture;
@@ -61,9 +61,6 @@ interface Training {
   variables: Variable[];
   numClasses: number;
   batchSize: number;
-  /** Conv and dense kernels under weight decay (none when child.weightDecay is 0). */
-  kernels: Variable[];
-  weightDecay: number;
   shouldStop?: () => boolean;
 }
 
@@ -79,7 +76,7 @@ export async function trainChild(tf: Tf, options: TrainChildOptions): Promise<Ch
   checkSplit(data, data.valid, 'valid');
   const model = buildCnn(tf, arch, data, data.numClasses, seed);
   const variables = trainableVariables(tf, model);
-  const optimizer = childOptimizer(tf, variables, training);
+  const optimizer = childOptimizer(tf, variables, training.weightDecay > 0 ? decayedKernels(tf, model) : [], training);
   const tensors: Tensor[] = [];
   try {
     const train = trainBatches(tf, data, training.augment, mulberry32(mixSeed(seed, AUGMENT_STREAM)), tensors);
@@ -87,7 +84,6 @@ export async function trainChild(tf: Tf, options: TrainChildOptions): Promise<Ch
     const run: Training = {
       tf, model, logits: trainingPass(tf, model, arch, data), optimizer, variables,
       numClasses: data.numClasses, batchSize: training.batchSize, shouldStop: options.shouldStop,
-      kernels: training.weightDecay > 0 ? decayedKernels(tf, model) : [], weightDecay: training.weightDecay,
     };
     const random = mulberry32(seed);
     const validationAccuracies: number[] = [];
@@ -125,13 +121,13 @@ async function trainEpoch(run: Training, train: TrainBatches, order: Int32Array)
       const index = tf.tensor1d(batch, 'int32'); // [batch]
       const images = train.images(batch, index); // [batch, h, w, c]
       const targets = tf.oneHot(tf.gather(train.labels, index), numClasses, 1, 0, 'float32') as Tensor2D; // [batch, classes]
-      const { value, grads } = tf.variableGrads(() => {
-        const entropy = softmaxCrossEntropy(tf, run.logits(images), targets); // []
-        // The reported loss is what is minimised: with weight decay, its L2 term is included.
-        return run.kernels.length > 0 ? tf.add(entropy, l2Penalty(tf, run.kernels, run.weightDecay)).asScalar() : entropy;
-      }, variables);
-      optimizer.apply(variables.map((v) => grads[v.name]!));
-      return value; // []
+      const { value, grads } = tf.variableGrads(() => softmaxCrossEntropy(tf, run.logits(images), targets), variables); // []
+      // Weight decay's gradient is added in the optimizer; the reported loss is what is minimised, L2 term included.
+      const penalty = optimizer.apply(variables.map((v) => grads[v.name]!));
+      if (!penalty) return value;
+      const total = tf.add(value, penalty); // []
+      penalty.dispose();
+      return total;
     });
     const value = cost.dataSync()[0]!;
     cost.dispose();
@@ -170,10 +166,11 @@ function forward(tf: Tf, model: LayersModel, images: Tensor): Tensor {
 }
 
 /** The child's optimizer over all its weights at once (trainer/flat-optimizer.ts); section 4.1's is Nesterov momentum. */
-function childOptimizer(tf: Tf, variables: readonly Variable[], training: ChildTrainingConfig): FlatOptimizer {
+function childOptimizer(tf: Tf, variables: readonly Variable[], decayed: readonly Variable[], training: ChildTrainingConfig): FlatOptimizer {
+  const decay = { rate: training.weightDecay, decayed: variables.map((v) => decayed.includes(v)) };
   return training.optimizer === 'adam'
-    ? flatOptimizer(tf, variables, { kind: 'adam', learningRate: training.learningRate })
-    : flatOptimizer(tf, variables, { kind: 'nesterov', learningRate: training.learningRate, momentum: training.momentum });
+    ? flatOptimizer(tf, variables, { kind: 'adam', learningRate: training.learningRate }, decay)
+    : flatOptimizer(tf, variables, { kind: 'nesterov', learningRate: training.learningRate, momentum: training.momentum }, decay);
 }
 
 /**

@@ -1,7 +1,8 @@
 // Weight decay for child networks (Zoph & Le 2017, section 4.1: 1e-4) as an L2 term of the loss, the
 // form whose gradient is weightDecay * W, so plain SGD shrinks each kernel by lr * weightDecay * W a
 // step. Only conv and dense kernels decay; batch-norm gamma and beta and biases do not. Not AdamW.
-import type { LayersModel, Scalar, Variable } from '@tensorflow/tfjs';
+// Which variables decay is decided here; the term and its gradient are trainer/flat-optimizer.ts's.
+import type { LayersModel, Variable } from '@tensorflow/tfjs';
 import type { Tf } from '../backend/tf';
 
 /** The variables behind the model's trainable conv and dense kernels (layer weights named `kernel`). */
@@ -13,9 +14,4 @@ export function decayedKernels(tf: Tf, model: LayersModel): Variable[] {
       if (!(value instanceof tf.Variable)) throw new Error(`kernel ${w.name} is not a variable`);
       return value;
     });
-}
-
-/** (weightDecay / 2) · Σ ‖W‖² over `kernels`: a scalar whose gradient with respect to W is weightDecay · W. */
-export function l2Penalty(tf: Tf, kernels: readonly Variable[], weightDecay: number): Scalar {
-  return tf.tidy(() => tf.mul(weightDecay / 2, tf.addN(kernels.map((w) => tf.sum(tf.square(w))))).asScalar()); // []
 }

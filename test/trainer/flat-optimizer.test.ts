@@ -51,6 +51,34 @@ describe('flatOptimizer', () => {
   it('Nesterov momentum: bit-identical to tf.train.momentum(lr, m, true) over three steps, no leak', () => {
     compare({ kind: 'nesterov', learningRate: 0.1, momentum: 0.9 }, () => tf.train.momentum(0.1, 0.9, true));
   });
+  for (const recipe of [{ kind: 'adam', learningRate: 0.005 }, { kind: 'nesterov', learningRate: 0.1, momentum: 0.9 }] as const) {
+    it(`${recipe.kind} with weight decay: bit-identical to autodiff of (wd / 2)·Σw² on the decayed variables, its penalty reported, no leak`, () => {
+      const rate = 1e-2;
+      // Kernels decay; vectors (gamma, beta, biases) do not, as trainer/weight-decay.ts picks them.
+      const decayed = SHAPES.map((shape) => shape.length > 1);
+      const before = tf.memory().numTensors;
+      const penalties: [number, number][] = [];
+      let folded: ReturnType<typeof flatOptimizer> | undefined;
+      const flat = trained((_v, grads) => {
+        const penalty = folded!.apply(grads)!;
+        penalties.push([penalty.dataSync()[0]!, 0]);
+        penalty.dispose();
+      }, (variables) => (folded = flatOptimizer(tf, variables, recipe, { rate, decayed })));
+      let plain: ReturnType<typeof flatOptimizer> | undefined;
+      let step = 0;
+      const expected = trained((variables, grads) => {
+        const kernels = variables.filter((_, i) => decayed[i]);
+        const { value, grads: l2 } = tf.variableGrads(() => tf.mul(rate / 2, tf.addN(kernels.map((w) => tf.sum(tf.square(w))))).asScalar(), kernels);
+        const total = variables.map((v, i) => (decayed[i] ? tf.add(grads[i]!, l2[v.name]!) : grads[i]!));
+        assert.equal(plain!.apply(total), null, 'no penalty without decay');
+        penalties[step++]![1] = value.dataSync()[0]!;
+        tf.dispose([value, ...Object.values(l2), ...total.filter((_, i) => decayed[i])]);
+      }, (variables) => (plain = flatOptimizer(tf, variables, recipe)));
+      flat.forEach((values, i) => assert.deepEqual(values, expected[i], `variable ${i} (${SHAPES[i]})`));
+      for (const [mine, autodiff] of penalties) assert.ok(Math.abs(mine - autodiff) <= 1e-6 * autodiff, `penalty ${mine} vs ${autodiff}`);
+      assert.equal(tf.memory().numTensors, before);
+    });
+  }
   it('rejects a missing or mis-sized gradient', () => {
     const v = tf.variable(tf.zeros([2]));
     const optimizer = flatOptimizer(tf, [v], { kind: 'adam', learningRate: 0.1 });
