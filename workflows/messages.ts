@@ -18,7 +18,10 @@ export interface SearchProgress {
 }
 
 export const progressQuery = defineQuery<SearchProgress>('progress');
-/** Pause after the children in flight finish; nothing new is sampled until resume. */
+/**
+ * Pause after the children in flight finish (with sample-ahead: the batches begun); nothing new
+ * begins training until resume. A batch may still be sampled ahead meanwhile, and waits.
+ */
 export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
 /**
@@ -42,7 +45,7 @@ export interface ReplicaReport {
   baseline: number | null;
   depth: number | null;
   lastArchitecture: string | null;
-  /** Set when the replica parks on a pause, before sampling anything new. */
+  /** Set when the replica parks on a pause, before beginning anything new. */
   parked?: boolean;
   /** Set on the last report: why the replica stopped. */
   finished?: 'budget' | 'stopped' | 'failed';

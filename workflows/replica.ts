@@ -67,28 +67,37 @@ export async function nasReplica(input: NasReplicaInput): Promise<NasReplicaResu
   // Runs begun before sample-ahead existed replay without it (the patch marker is not in their history).
   const pipeline = samplesAhead(config) && patched('sample-ahead') ? sampleAhead(acts, config, input.searchId, input.replica, report) : null;
   /**
-   * Batches begun finish with their updates. The one sampled ahead waits (pause, a new run); a retiring
-   * replica trains it and samples no more; a stopping search gives it back. False: the search is gone.
+   * Batches begun finish with their updates. The one sampled ahead waits (pause, a new run). After a
+   * stop nothing more is sampled: a retiring replica trains what it drew, a stopping one gives it back.
+   * Ends 'spent' (nothing left to train), 'held' (a batch waits), or 'gone' (the search is).
    */
-  const settle = async (p: SampleAhead): Promise<boolean> => {
+  const settle = async (p: SampleAhead): Promise<'spent' | 'held' | 'gone'> => {
     const finishing = () => stopRequested && retiring && !paused;
-    if (finishing()) p.sampleNoMore();
-    for (let trained; typeof (trained = await p.advance(() => !finishing())) === 'number';) {
-      if (!(await tell({ ...report, children: trained }))) return false;
+    for (;;) {
+      const trained = await p.advance(() => !finishing(), () => stopRequested);
+      if (typeof trained !== 'number') {
+        if (stopRequested && !retiring) await p.release();
+        return trained;
+      }
+      iterationsThisRun++;
+      if (!(await tell({ ...report, children: trained }))) return 'gone';
     }
-    if (stopRequested && !paused) await p.release();
-    return true;
   };
   const dueForNewRun = () => iterationsThisRun >= (input.iterationsPerRun ?? ITERATIONS_PER_RUN) || workflowInfo().continueAsNewSuggested;
   try {
     for (;;) {
-      if (pipeline && (paused || stopRequested || dueForNewRun()) && !(await settle(pipeline))) break;
+      if (pipeline && (paused || stopRequested || dueForNewRun())) {
+        const settled = await settle(pipeline);
+        if (settled === 'gone') break;
+        // The budget was spent while settling for a new run: nothing is left for one.
+        if (settled === 'spent' && !stopRequested && !paused) { finished = 'budget'; break; }
+      }
       if (paused) {
         await tell({ ...report, children: 0, parked: true });
         // A replica retiring with a batch sampled ahead stays parked until the resume, then trains it.
         await condition(() => !paused || (stopRequested && !(retiring && pipeline?.holding())));
         // Stopped while parked: what was sampled ahead is trained (retiring) or given back.
-        if (pipeline && stopRequested && !(await settle(pipeline))) break;
+        if (pipeline && stopRequested && (await settle(pipeline)) === 'gone') break;
       }
       if (stopRequested) break;
       if (dueForNewRun()) {
@@ -98,7 +107,7 @@ export async function nasReplica(input: NasReplicaInput): Promise<NasReplicaResu
           ...input, paused, resume: { iteration: pipeline?.resumeAt() ?? report.iteration, bestAccuracy: report.bestAccuracy },
         });
       }
-      const advanced = pipeline ? await pipeline.advance(() => paused || stopRequested) : undefined;
+      const advanced = pipeline ? await pipeline.advance(() => paused || stopRequested, () => stopRequested) : undefined;
       // Held: a pause or stop came while nothing ran; the top of the loop deals with it.
       if (advanced === 'held') continue;
       const trained = advanced !== undefined ? (advanced === 'spent' ? 0 : advanced)

@@ -18,14 +18,13 @@ interface Running { iteration: number; done: Promise<number>; drawn: () => void 
 
 export interface SampleAhead {
   /**
-   * Samples and begins batches as the rule allows (begins none while `held()`), until an update lands;
-   * returns its children. When nothing runs: 'spent' (the budget is), or 'held' (the next batch is).
+   * Samples and begins batches as the rule allows (begins none while `held()`; samples no more once
+   * `noMore()`), until an update lands; returns its children. When nothing runs: 'spent' (the budget
+   * is, or sampling ended), or 'held' (the next batch is).
    */
-  advance(held: () => boolean): Promise<number | 'held' | 'spent'>;
+  advance(held: () => boolean, noMore: () => boolean): Promise<number | 'held' | 'spent'>;
   /** Gives back the batch sampled ahead, if any, untrained (the replica stops). */
   release(): Promise<void>;
-  /** Samples nothing more: the batches drawn are the last (a retiring replica). */
-  sampleNoMore(): void;
   /** A batch is sampled ahead and not begun. */
   holding(): boolean;
   /** The first iteration without an update once nothing runs: where the next run of the replica resumes. */
@@ -65,8 +64,12 @@ export function sampleAhead(acts: SearchActivities, config: SearchConfig, search
   const sample = async (): Promise<void> => {
     const iteration = next++;
     const batch = await acts.controller.sampleArchitectures({ searchId, replica, iteration, count: m });
-    if (batch.children.length === 0) spent = true;
-    else ahead = { iteration, ...batch };
+    if (batch.children.length === 0) {
+      spent = true;
+      next = iteration; // nothing was drawn: the iteration stays free
+    } else {
+      ahead = { iteration, ...batch };
+    }
     // The batch running now may take its update: the sample after it is drawn.
     running.at(-1)?.drawn();
   };
@@ -76,6 +79,8 @@ export function sampleAhead(acts: SearchActivities, config: SearchConfig, search
     let drawn!: () => void;
     const sampledAfter = new Promise<void>((resolve) => { drawn = resolve; });
     if (spent) drawn();
+    // Updates land in iteration order even when sampling ended early (a retiring replica's last two).
+    const before = running.at(-1)?.done;
     report.depth = batch.numLayers;
     const done = (async () => {
       await Promise.all(batch.children.map(async (child) => {
@@ -91,6 +96,7 @@ export function sampleAhead(acts: SearchActivities, config: SearchConfig, search
         }
       }));
       await sampledAfter;
+      await before?.catch(() => undefined); // its failure is advance's to report
       if (config.strategy === 'reinforce') report.baseline = (await acts.controller.applyReinforceUpdate(key)).baselineAfter;
       report.iteration = batch.iteration + 1;
       return batch.children.length;
@@ -100,9 +106,15 @@ export function sampleAhead(acts: SearchActivities, config: SearchConfig, search
     running.push({ iteration: batch.iteration, done, drawn });
   };
 
+  const sampleNoMore = (): void => {
+    spent = true;
+    running.at(-1)?.drawn();
+  };
+
   return {
-    async advance(held) {
+    async advance(held, noMore) {
       for (;;) {
+        if (noMore() && !spent) sampleNoMore();
         // Sample j+1 once update j−1 has landed and batch j has begun (or nothing runs: a first sample).
         if (!ahead && !spent && running.length <= 1) await sample();
         if (ahead && !held() && (running.length === 0 || (running.length === 1 && window.free() > 0))) {
@@ -127,10 +139,6 @@ export function sampleAhead(acts: SearchActivities, config: SearchConfig, search
       await acts.controller.releaseBatch({ searchId, replica, iteration: ahead.iteration });
       next = ahead.iteration;
       ahead = null;
-    },
-    sampleNoMore() {
-      spent = true;
-      running.at(-1)?.drawn();
     },
     holding: () => ahead !== null,
     resumeAt: () => running[0]?.iteration ?? ahead?.iteration ?? next,

@@ -211,6 +211,23 @@ test('stop finishes the batch in flight (its update included), gives back the ba
   assert.equal((await tableCounts(h.db.pool)).parameter_snapshots, 0, 'batch 1, sampled ahead, left no snapshot');
 });
 
+test('stop while paused gives back the batch sampled ahead: nothing left sampled, no snapshot', async () => {
+  const h = await harness();
+  const handle = await startSearch(h, { iterations: 10 });
+  const searchId = handle.workflowId;
+  await childTrainingNow(h, searchId);
+  await handle.signal(pauseSignal);
+  await progressWhere(handle, 'phase paused', (p) => p.phase === 'paused');
+  assert.ok((await childRecords(h.db.pool, searchId)).some((c) => c.status === 'sampled'), 'a batch waits, sampled ahead');
+  await handle.signal(stopSignal);
+  const result = await resultOf(h, handle);
+  assert.equal(result.status, 'stopped');
+  const children = await childRecords(h.db.pool, searchId);
+  assert.equal(children.length, result.childrenDone);
+  assert.ok(children.every((c) => c.status === 'succeeded' || c.status === 'failed'), children.map((c) => c.status).join(' '));
+  assert.equal((await tableCounts(h.db.pool)).parameter_snapshots, 0);
+});
+
 test('the same seed and config on fresh databases give the same architectures and the same final parameters, with or without a new run every iteration', async () => {
   const runs = [];
   for (let run = 0; run < 2; run++) {
