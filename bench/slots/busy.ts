@@ -1,6 +1,7 @@
 // How busy the training slots were in finished searches, from the `children` timestamps: the seconds
 // children trained (started_at → finished_at, the last attempt) over slots × the span from the first
-// start to the last finish. Issue 11's idle-slot figure. Reads the PostgreSQL of a home (a bench's, or
+// start to the last finish. Issue 11's idle-slot figure; with where the idle time goes, the hand-off on
+// each worker from a child's finish to its next child's start. Reads the PostgreSQL of a home (a bench's, or
 // the project's .nas); starts it when it is down, and stops it again then.
 //   node dist/bench/slots/busy.js --home DIR (a bench's home, or the project's .nas) [--slots 2] [--like 'children-digits-%'] [--out FILE.md]
 import fs from 'node:fs';
@@ -36,16 +37,28 @@ async function main(): Promise<void> {
               sum(extract(epoch FROM finished_at - started_at))::float8 AS trained
        FROM children WHERE search_id LIKE $1 AND phase = 'search' AND finished_at IS NOT NULL
        GROUP BY search_id ORDER BY min(started_at)`, [flag('like', '%')]);
+    // Where the idle time goes: the hand-off on each worker from one child's finish to its next child's start.
+    const { rows: handoffs } = await pool.query<{ id: string; median: number; p90: number; max: number; total: number }>(
+      `SELECT search_id AS id, percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median, percentile_cont(0.9) WITHIN GROUP (ORDER BY gap) AS p90,
+              max(gap) AS max, sum(gap) AS total
+       FROM (SELECT search_id, extract(epoch FROM started_at - lag(finished_at) OVER (PARTITION BY search_id, worker ORDER BY started_at))::float8 AS gap
+             FROM children WHERE search_id LIKE $1 AND phase = 'search' AND finished_at IS NOT NULL) g
+       WHERE gap IS NOT NULL GROUP BY search_id`, [flag('like', '%')]);
+    const handoff = new Map(handoffs.map((h) => [h.id, h]));
     const total = rows.reduce((a, r) => ({ span: a.span + r.span * slots, trained: a.trained + r.trained }), { span: 0, trained: 0 });
     report([
       `# Training slots busy, from the children's timestamps`,
       '',
       `Command: \`node dist/bench/slots/busy.js ${process.argv.slice(2).join(' ')}\` (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores)`,
       '',
-      '| search | children | span s | slot-seconds | trained s | busy |',
-      '|---|---|---|---|---|---|',
-      ...rows.map((r) => `| ${r.id} | ${r.children} | ${r.span.toFixed(0)} | ${(r.span * slots).toFixed(0)} | ${r.trained.toFixed(0)} | ${((100 * r.trained) / (r.span * slots)).toFixed(1)}% |`),
-      `| all ${rows.length} | ${rows.reduce((a, r) => a + r.children, 0)} | | ${total.span.toFixed(0)} | ${total.trained.toFixed(0)} | ${((100 * total.trained) / total.span).toFixed(1)}% |`,
+      '| search | children | span s | slot-seconds | trained s | busy | hand-off s: median / p90 / max / sum |',
+      '|---|---|---|---|---|---|---|',
+      ...rows.map((r) => {
+        const h = handoff.get(r.id);
+        const gaps = h ? `${h.median.toFixed(2)} / ${h.p90.toFixed(2)} / ${h.max.toFixed(1)} / ${h.total.toFixed(0)}` : '–';
+        return `| ${r.id} | ${r.children} | ${r.span.toFixed(0)} | ${(r.span * slots).toFixed(0)} | ${r.trained.toFixed(0)} | ${((100 * r.trained) / (r.span * slots)).toFixed(1)}% | ${gaps} |`;
+      }),
+      `| all ${rows.length} | ${rows.reduce((a, r) => a + r.children, 0)} | | ${total.span.toFixed(0)} | ${total.trained.toFixed(0)} | ${((100 * total.trained) / total.span).toFixed(1)}% | |`,
     ], flag('out', ''));
   } finally {
     await pool.end();
