@@ -9,6 +9,7 @@
 // parameters it was sampled with, is applied one update later (staleness 1, as two of the paper's
 // asynchronous replicas would see). A batch begins only when not held (pause, stop, a new run next);
 // a held batch keeps its place and begins on resume, or is given back when the replica stops.
+import { condition } from '@temporalio/workflow';
 import type { SearchConfig } from '../config/search-config';
 import type { SearchActivities } from './activities';
 import type { ReplicaReport } from './messages';
@@ -35,7 +36,6 @@ export interface SampleAhead {
 function slots(count: number) {
   let free = count;
   const waiting: (() => void)[] = [];
-  let freed: (() => void)[] = [];
   return {
     free: () => free,
     acquire: (): Promise<void> => {
@@ -46,10 +46,7 @@ function slots(count: number) {
       const next = waiting.shift();
       if (next) next();
       else free++;
-      for (const wake of freed.splice(0)) wake();
     },
-    /** Resolves at the next release. */
-    released: (): Promise<void> => new Promise((resolve) => { freed.push(resolve); }),
   };
 }
 
@@ -124,13 +121,14 @@ export function sampleAhead(acts: SearchActivities, config: SearchConfig, search
         }
         const oldest = running[0];
         if (!oldest) return ahead ? 'held' : 'spent';
-        // The oldest batch's update, or a freed slot the batch sampled ahead may begin in (held or not:
-        // a pause may end meanwhile, and the loop looks again).
-        const waitForSlot = ahead && running.length === 1;
-        const landed = await Promise.race([oldest.done, ...(waitForSlot ? [window.released().then(() => null)] : [])]);
-        if (landed !== null) {
+        // The oldest batch's update, or a free slot the batch sampled ahead may begin in (a slot freed,
+        // or a pause ended while slots were free): Temporal re-checks the condition after every event.
+        let landed = false;
+        oldest.done.then(() => { landed = true; }, () => { landed = true; });
+        await condition(() => landed || (ahead !== null && running.length === 1 && !held() && window.free() > 0));
+        if (landed) {
           running.shift();
-          return landed;
+          return oldest.done;
         }
       }
     },
