@@ -33,9 +33,10 @@ const replicas = number('replicas', 1);
 const m = 2;
 const shards = number('shards', 2);
 // A kill costs the search seconds while it moves a few steps on: K=1 moved ~1.6 children a kill on a
-// loaded 2-core machine, K=4 twice that. Room for 2.4 (K=1) or 5 (K>1) children a kill; a multiple
-// of 2m, so the depth schedule's step at budget / 2 falls between iterations.
-const budget = number('budget', Math.ceil((kills * (replicas === 1 ? 2.4 : 5)) / (2 * m)) * 2 * m);
+// loaded 2-core machine, K=4 twice that; with faster children and sample-ahead (issue 11) K=1 moved
+// 2.4, and 240 children ran out at kill 99. Room for 3.2 (K=1) or 5 (K>1) children a kill; a
+// multiple of 2m, so the depth schedule's step at budget / 2 falls between iterations.
+const budget = number('budget', Math.ceil((kills * (replicas === 1 ? 3.2 : 5)) / (2 * m)) * 2 * m);
 const portBase = number('port-base', 7440);
 const ports = { temporal: number('temporal-port', portBase), ui: number('ui-port', portBase + 1000), postgres: number('postgres-port', portBase + 47_000) };
 const home = flag('home', `/tmp/nas-chaos-soak-${seed}-${ports.temporal}`)!;
