@@ -31,7 +31,7 @@ export async function checkFirstSteps(tf: Tf, root: string, seed: number, comman
   for (const regime of regimes) {
     const steps: Regime = { ...regime, recipe: { ...regime.recipe, epochs: FIRST_STEPS } };
     const prepared = await prepareRegime(tf, steps, root, seed, regime.recipe.batchSize);
-    const job: Job = { ...prepared, recipe: steps.recipe, seed, threads: 1, warmup: false };
+    const job: Job = { ...prepared, recipe: steps.recipe, seed, threads: 1, warmup: false, channelsLast: false };
     const [[tfjs], [pytorch]] = [await runSide('tfjs', job, 1, commands), await runSide('pytorch', job, 1, commands)];
     for (const [i, child] of tfjs!.children.entries()) {
       const other = pytorch!.children[i]!;

@@ -28,6 +28,8 @@ export const Job = z.object({
   threads: z.number().int().positive(),
   /** First train the first child for one epoch, untimed, so that start-up costs fall outside the figures. */
   warmup: z.boolean(),
+  /** PyTorch only: the model and images in channels-last memory (tfjs is NHWC already); off is PyTorch's default layout. */
+  channelsLast: z.boolean().default(false),
   children: z.array(ChildJob).min(1),
 }).strict();
 export type Job = z.infer<typeof Job>;
@@ -36,6 +38,8 @@ export const ChildOutcome = z.object({
   name: z.string(),
   /** Wall seconds of the whole child: build, every epoch, every validation. */
   seconds: z.number(),
+  /** CPU seconds of the process (all its threads) over the same span: what the child cost, whatever else the machine ran. */
+  cpuSeconds: z.number(),
   /** Training images per second from the end of epoch 1 to the end of the last epoch (validation included). */
   steadyImagesPerSecond: z.number(),
   validationAccuracies: z.array(z.number()),

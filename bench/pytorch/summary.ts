@@ -1,5 +1,5 @@
 // The side-by-side bench's figures from its rounds: children per hour and steady-state images/s per
-// side, summed over the processes that ran at once, and the ratio tfjs ÷ PyTorch per round with its
+// side, summed over the processes that ran at once, children per CPU-hour, and the ratio tfjs ÷ PyTorch per round with its
 // median and range; per child, the median wall seconds. Arithmetic and table rows only.
 import type { Outcome } from './job';
 
@@ -23,6 +23,12 @@ export function imagesPerSecond(outcomes: readonly Outcome[]): number {
   return outcomes.reduce((sum, o) => sum + o.children.length / o.children.reduce((s, c) => s + 1 / c.steadyImagesPerSecond, 0), 0);
 }
 
+/** Children per CPU-hour of processes running at once: all their children over all their CPU seconds (what the machine's load does not change much). */
+export function childrenPerCpuHour(outcomes: readonly Outcome[]): number {
+  const children = outcomes.flatMap((o) => o.children);
+  return (3600 * children.length) / children.reduce((s, c) => s + c.cpuSeconds, 0);
+}
+
 /** Table rows (after `header`) of one configuration: both measures, per side and as tfjs ÷ PyTorch per round. */
 export function summaryRows(label: string, rounds: readonly Round[]): string[] {
   const row = (measure: string, f: (o: readonly Outcome[]) => number, digits: number): string => {
@@ -31,7 +37,7 @@ export function summaryRows(label: string, rounds: readonly Round[]): string[] {
     const ratios = rounds.map((r) => f(r.tfjs) / f(r.pytorch));
     return `| ${label} | ${measure} | ${spread(t, digits)} | ${spread(p, digits)} | **${spread(ratios, 2)}** |`;
   };
-  return [row('children/hour', childrenPerHour, 0), row('steady images/s', imagesPerSecond, 0)];
+  return [row('children/hour', childrenPerHour, 0), row('steady images/s', imagesPerSecond, 0), row('children/CPU-hour', childrenPerCpuHour, 0)];
 }
 
 export const SUMMARY_HEADER = [

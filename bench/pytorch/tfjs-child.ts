@@ -22,6 +22,7 @@ runBench(async () => {
   const children: ChildOutcome[] = [];
   for (const child of job.children) {
     const stamps: number[] = [];
+    const cpu = process.cpuUsage();
     const losses: number[] = [];
     const result = await trainChild(tf, {
       arch: child.arch, data, training, seed: job.seed,
@@ -32,6 +33,7 @@ runBench(async () => {
     children.push({
       name: child.name,
       seconds: result.seconds,
+      cpuSeconds: ((u) => (u.user + u.system) / 1e6)(process.cpuUsage(cpu)),
       steadyImagesPerSecond: epochs > 1 ? (data.train.count * (epochs - 1)) / ((stamps[epochs - 1]! - stamps[0]!) / 1000) : NaN,
       validationAccuracies: result.validationAccuracies,
       losses,
