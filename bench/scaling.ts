@@ -3,6 +3,7 @@
 // C / seconds. (2) Parameter-store updates per second with K = 1, 10, 100 replicas pushing gradients
 // of the paper's controller to S = 20 shards. Prints tables; never fails on the numbers.
 //   node dist/bench/scaling.js [--part children|store|all] [--child-seconds 5] [--levels 1,4,16,64] [--controllers 2] [--replicas 1,10,100]
+//     [--sample-ahead on,off] (runs each level with distributed.sampleAhead on, then off, side by side; default: the config's default)
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -47,7 +48,7 @@ async function controllerProcesses(count: number, queue: string, databaseUrl: st
   })));
 }
 
-async function childThroughput(adminUrl: string, temporalAddress: string, concurrency: number, childSeconds: number, controllers: number): Promise<string> {
+async function childThroughput(adminUrl: string, temporalAddress: string, concurrency: number, childSeconds: number, controllers: number, sampleAhead?: boolean): Promise<string> {
   // The paper's m = 8 children per replica, and half again as many replicas as the slots need (plus
   // one): while some replicas sample or update, the others' children keep the training queue full.
   const m = Math.min(8, concurrency);
@@ -78,7 +79,7 @@ async function childThroughput(adminUrl: string, temporalAddress: string, concur
     const config: SearchConfigInput = {
       // The paper's space and depth: sampling and gradients cost what they would in a real search.
       budget: { childrenPerIteration: m, maxChildren: budget },
-      distributed: { replicas, shards: 20 },
+      distributed: { replicas, shards: 20, ...(sampleAhead === undefined ? {} : { sampleAhead }) },
       trainingTaskQueue: trainingQueue,
     };
     const searchId = `scaling-${stamp}`;
@@ -101,7 +102,7 @@ async function childThroughput(adminUrl: string, temporalAddress: string, concur
     const steady = busy / childSeconds / (to - from);
     const ideal = concurrency / childSeconds;
     const pct = (rate: number) => `${((100 * rate) / ideal).toFixed(1)}%`;
-    return `| ${concurrency} | ${replicas} × ${m} | ${rows.length} | ${span.toFixed(1)} s | ${(rows.length / span).toFixed(2)} (${pct(rows.length / span)}) | ${steady.toFixed(2)} (${pct(steady)}) | ${ideal.toFixed(2)} | ${wall.toFixed(1)} s |`;
+    return `| ${concurrency}${sampleAhead === undefined ? '' : sampleAhead ? ', ahead' : ', barrier'} | ${replicas} × ${m} | ${rows.length} | ${span.toFixed(1)} s | ${(rows.length / span).toFixed(2)} (${pct(rows.length / span)}) | ${steady.toFixed(2)} (${pct(steady)}) | ${ideal.toFixed(2)} | ${wall.toFixed(1)} s |`;
   } finally {
     training.shutdown();
     await Promise.allSettled(runs);
@@ -161,7 +162,10 @@ async function main(): Promise<void> {
     out(`(controller worker processes: ${controllers}; the machine has ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(1)} at the start)`);
     out('| concurrent children | replicas × m | children | first start → last finish | children/s (of ideal) | steady state, without the first and last child-time | ideal | search wall time |');
     out('|---|---|---|---|---|---|---|---|');
-    for (const c of list(flag('levels', '1,4,16,64'))) out(await childThroughput(databaseUrl, temporalAddress, c, childSeconds, controllers));
+    const modes = flag('sample-ahead', '').split(',').filter(Boolean).map((m) => m === 'on');
+    for (const c of list(flag('levels', '1,4,16,64'))) {
+      for (const ahead of modes.length > 0 ? modes : [undefined]) out(await childThroughput(databaseUrl, temporalAddress, c, childSeconds, controllers, ahead));
+    }
   }
   if (part === 'store' || part === 'all') {
     const seconds = Number(flag('store-seconds', '10'));

@@ -182,6 +182,10 @@ async function reconcile(acts: SearchActivities, s: ReconcileState): Promise<voi
   const active = () => replicas.live.filter((r) => !replicas.retiring.includes(r));
   const missing = !stopping && !replicas.budgetSpent && s.budgetLeft ? Math.max(0, replicas.wanted - active().length) : 0;
   const starting = Array.from({ length: missing }, () => replicas.next++);
+  // Live before their starts are confirmed: a replica may run, finish and report while another's start
+  // is still unconfirmed, and its report must find it in the list (pushed after, it stayed live for good
+  // and the search waited forever: seen at K = 49, when one start was confirmed only at the end).
+  replicas.live.push(...starting);
   // Started together (K = 100 is 100 round trips otherwise); the commands keep this order on replay.
   await Promise.all(starting.map((replica) => startChild(nasReplica, {
     workflowId: `${s.self}/replica-${replica}`,
@@ -189,7 +193,6 @@ async function reconcile(acts: SearchActivities, s: ReconcileState): Promise<voi
     // Replicas outlive a continueAsNew of the search; they report to it by workflow id.
     parentClosePolicy: 'ABANDON',
   })));
-  replicas.live.push(...starting);
   // K went down: the newest replicas finish their iteration in flight, then stop.
   for (const replica of active().sort((a, b) => b - a).slice(0, Math.max(0, active().length - replicas.wanted))) {
     replicas.retiring.push(replica);
