@@ -11,13 +11,12 @@ import { loadRuntimeConfig } from '../../config/runtime';
 import { ensurePostgres, postgresPaths, runningServer, stopPostgres } from '../../dev/postgres';
 import { openDatabase } from '../../workers/connect';
 import { report, runBench } from '../results-file';
+import { slotTimes } from './slot-times';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1]! : fallback;
 }
-
-interface Busy { id: string; children: number; span: number; trained: number }
 
 async function main(): Promise<void> {
   const home = flag('home', '');
@@ -31,12 +30,7 @@ async function main(): Promise<void> {
   await ensurePostgres(runtime);
   const pool = await openDatabase(runtime);
   try {
-    const { rows } = await pool.query<Busy>(
-      `SELECT search_id AS id, count(*)::int AS children,
-              extract(epoch FROM max(finished_at) - min(started_at))::float8 AS span,
-              sum(extract(epoch FROM finished_at - started_at))::float8 AS trained
-       FROM children WHERE search_id LIKE $1 AND phase = 'search' AND finished_at IS NOT NULL
-       GROUP BY search_id ORDER BY min(started_at)`, [flag('like', '%')]);
+    const rows = await slotTimes(pool, flag('like', '%'));
     // Where the idle time goes: the hand-off on each worker from one child's finish to its next child's start.
     const { rows: handoffs } = await pool.query<{ id: string; median: number; p90: number; max: number; total: number }>(
       `SELECT search_id AS id, percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS median, percentile_cont(0.9) WITHIN GROUP (ORDER BY gap) AS p90,

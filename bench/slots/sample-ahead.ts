@@ -13,6 +13,7 @@ import type { SearchConfigInput } from '../../config/search-config';
 import { openDatabase } from '../../workers/connect';
 import { report, runBench } from '../results-file';
 import { privateServers, runSearch, stopServers } from '../search-run';
+import { slotTimes } from './slot-times';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,12 +45,9 @@ async function main(): Promise<void> {
         fs.writeFileSync(configFile, JSON.stringify(config));
         const { wall } = await runSearch(env, configFile, searchId, path.join(home, `${searchId}.log`), SLOTS);
         const pool = await openDatabase(runtime);
-        const { rows: [r] } = await pool.query<{ children: number; span: number; trained: number; best: number }>(
-          `SELECT count(*)::int AS children, extract(epoch FROM max(finished_at) - min(started_at))::float8 AS span,
-                  sum(extract(epoch FROM finished_at - started_at))::float8 AS trained, max(best_validation_accuracy)::float8 AS best
-           FROM children WHERE search_id = $1 AND phase = 'search' AND finished_at IS NOT NULL`, [searchId]);
+        const [r] = await slotTimes(pool, searchId);
         await pool.end();
-        const row = { round, ahead, searchId, children: r!.children, busy: r!.trained / (SLOTS * r!.span), wallMinutes: wall, best: r!.best };
+        const row = { round, ahead, searchId, children: r!.children, busy: r!.trained / (SLOTS * r!.span), wallMinutes: wall, best: r!.best ?? 0 };
         rows.push(row);
         process.stderr.write(`[sample-ahead] round ${round} ${ahead ? 'ahead  ' : 'barrier'}: ${row.children} children, busy ${pct(row.busy)}, ${wall.toFixed(2)} min, best ${row.best.toFixed(3)}\n`);
       }
