@@ -102,9 +102,10 @@ export async function nasReplica(input: NasReplicaInput): Promise<NasReplicaResu
       if (stopRequested) break;
       if (dueForNewRun()) {
         await condition(allHandlersFinished);
-        // With sample-ahead, the next run's first sample finds the batch sampled ahead (sampling is idempotent).
+        // Updates land in order, so report.iteration is the first without one; with sample-ahead the next
+        // run's first sample finds the batch sampled ahead there (sampling is idempotent).
         return continueAsNew<typeof nasReplica>({
-          ...input, paused, resume: { iteration: pipeline?.resumeAt() ?? report.iteration, bestAccuracy: report.bestAccuracy },
+          ...input, paused, resume: { iteration: report.iteration, bestAccuracy: report.bestAccuracy },
         });
       }
       const advanced = pipeline ? await pipeline.advance(() => paused || stopRequested, () => stopRequested) : undefined;

@@ -28,8 +28,6 @@ export interface SampleAhead {
   release(): Promise<void>;
   /** A batch is sampled ahead and not begun. */
   holding(): boolean;
-  /** The first iteration without an update once nothing runs: where the next run of the replica resumes. */
-  resumeAt(): number;
 }
 
 /** m training slots; children take them in the order they asked, so a replay hands them out alike. */
@@ -139,6 +137,5 @@ export function sampleAhead(acts: SearchActivities, config: SearchConfig, search
       ahead = null;
     },
     holding: () => ahead !== null,
-    resumeAt: () => running[0]?.iteration ?? ahead?.iteration ?? next,
   };
 }
