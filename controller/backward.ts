@@ -1,22 +1,32 @@
 // Backpropagation through time of the controller's forward pass (controller.ts): the gradient of
 // Σ_k (a_k · log P_k + e_k · H_k) with respect to the flat parameters, for per-sample weights a and e
 // on log-probability and entropy. Not REINFORCE itself: reinforce/estimator.ts chooses the weights.
+import type { Alloc } from './arena';
 import { controllerWeights, type ControllerPass, type ControllerSpec } from './controller';
 import { addOuter, addProductTransposed } from './dense';
 import { lstmBackward, lstmCarry } from './lstm';
 
 export function controllerBackward(spec: ControllerSpec, pass: ControllerPass, onLogProb: Float64Array, onEntropy: Float64Array): Float64Array {
+  const mark = pass.arena.mark(); // all this function allocates is given back at its end
+  try {
+    return Float64Array.from(backward(spec, pass, onLogProb, onEntropy, pass.arena.alloc));
+  } finally {
+    pass.arena.release(mark);
+  }
+}
+
+function backward(spec: ControllerSpec, pass: ControllerPass, onLogProb: Float64Array, onEntropy: Float64Array, alloc: Alloc): Float64Array {
   const { m, weights, lstm, records } = pass;
   const { hiddenUnits: H, lstmLayers, temperature } = spec.controller;
-  const flat = new Float64Array(spec.layout.size);
+  const flat = alloc(spec.layout.size);
   const grads = controllerWeights(spec, flat);
-  const carry = lstmCarry(lstmLayers, H, m);
-  const dOut = new Float64Array(m * H); // ∂/∂h of the top layer at step t
-  const dInput = new Float64Array(m * H); // ∂/∂(input of step t+1) until the LSTM backward of step t overwrites it; zero unless that input was dense
+  const carry = lstmCarry(lstmLayers, H, m, alloc);
+  const dOut = alloc(m * H); // ∂/∂h of the top layer at step t
+  const dInput = alloc(m * H); // ∂/∂(input of step t+1) until the LSTM backward of step t overwrites it; zero unless that input was dense
   const layers = records.filter((r) => r.kind === 'anchor').length;
-  const dProjected = Array.from({ length: layers }, () => new Float64Array(m * H)); // ∂/∂(W_prev·h_j), from every later anchor
+  const dProjected = Array.from({ length: layers }, () => alloc(m * H)); // ∂/∂(W_prev·h_j), from every later anchor
   const dAnchorState = Array.from({ length: layers }, () => new Float64Array(m * H)); // ∂/∂h_j through later layers' inputs
-  const dCurrent = new Float64Array(m * H);
+  const dCurrent = alloc(m * H);
   const out = lstm.h[lstmLayers - 1]!;
   for (const table of pass.inputTables) table.gradient.fill(0);
   for (let t = records.length - 1; t >= 0; t--) {
@@ -27,7 +37,7 @@ export function controllerBackward(spec: ControllerSpec, pass: ControllerPass, o
     if (rec.kind === 'choice') {
       const { n, tokens, logp, probs } = rec; // the embedding that followed is in pass.inputTables
       // ∂log P/∂z = onehot − p; ∂H/∂z_j = −p_j (log p_j + H); z = logits / temperature.
-      const dz = new Float64Array(m * n);
+      const dz = alloc(m * n);
       for (let r = 0; r < m; r++) {
         let entropy = 0;
         for (let j = 0; j < n; j++) entropy -= probs[r * n + j]! * logp[r * n + j]!;

@@ -6,6 +6,7 @@
 import type { ControllerConfig, SearchConfig, SpaceConfig } from '../config/search-config';
 import { controllerDecisions, controllerSteps, usesAnchors } from '../space/search-space';
 import type { Step } from '../space/step';
+import { Arena } from './arena';
 import { addProduct } from './dense';
 import { lstmForward, lstmTape, type LstmInput, type LstmTape, type LstmWeights } from './lstm';
 import { controllerLayout, slotView, type ParameterLayout } from './parameters';
@@ -64,6 +65,7 @@ export interface InputTable {
 
 export interface ControllerPass {
   readonly m: number;
+  readonly arena: Arena; // what the pass's products read and write; backward.ts allocates there too
   readonly inputTables: InputTable[];
   readonly weights: ControllerWeights;
   readonly lstm: LstmTape;
@@ -94,19 +96,23 @@ export function anchorLogit(prevProjected: ArrayLike<number>, currentProjected: 
 
 /** Runs the controller over the steps of a `numLayers`-layer network for a batch of m samples. */
 export function controllerPass(spec: ControllerSpec, params: Float32Array | Float64Array, numLayers: number, m: number, choose: Chooser): ControllerPass {
-  const weights = controllerWeights(spec, Float64Array.from(params));
   const { hiddenUnits: H, lstmLayers, temperature } = spec.controller;
   const steps = controllerSteps(spec.space, numLayers);
-  const lstm = lstmTape(lstmLayers, H, m, steps.length);
+  const arena = new Arena(arenaSize(spec, steps, m));
+  const { alloc } = arena;
+  const flat = alloc(params.length);
+  flat.set(params);
+  const weights = controllerWeights(spec, flat);
+  const lstm = lstmTape(lstmLayers, H, m, steps.length, alloc);
   const table = (slot: InputTable['slot'], values: Float64Array): InputTable => {
-    const rows = new Float64Array((values.length / H) * 4 * H);
+    const rows = alloc((values.length / H) * 4 * H);
     addProduct(rows, 0, values, 0, values.length / H, H, weights.lstm[0]!.kernel, 0, 4 * H);
-    return { slot, values, rows, gradient: new Float64Array(rows.length) };
+    return { slot, values, rows, gradient: alloc(rows.length) };
   };
   const go = table('go', weights.go);
   const embedTables = new Map([...weights.embed].map(([d, values]) => [d, table({ embed: d }, values)]));
   const pass: ControllerPass = {
-    m, inputTables: [go, ...embedTables.values()], weights, lstm, records: [], anchorStep: [], logProb: new Float64Array(m), entropy: new Float64Array(m),
+    m, arena, inputTables: [go, ...embedTables.values()], weights, lstm, records: [], anchorStep: [], logProb: new Float64Array(m), entropy: new Float64Array(m),
   };
   const projected: Float64Array[] = []; // per layer, W_prev · h_j [m, H]
   let source: LstmInput = { kind: 'table', rows: go.rows, gradient: go.gradient, index: new Int32Array(m) }; // step 0 reads `go` in every sample
@@ -117,7 +123,7 @@ export function controllerPass(spec: ControllerSpec, params: Float32Array | Floa
     const nextAt = t + 1 < steps.length ? (t + 1) * m * H : -1; // where the next step's input goes
     if (step.kind === 'choice') {
       const n = step.choices.length;
-      const logp = new Float64Array(m * n);
+      const logp = alloc(m * n);
       for (let r = 0; r < m; r++) logp.set(weights.headBias.get(step.decision)!, r * n);
       addProduct(logp, 0, out, outAt, m, H, weights.headKernel.get(step.decision)!, 0, n); // [m, n]
       const probs = logSoftmax(logp, m, n, temperature);
@@ -134,7 +140,7 @@ export function controllerPass(spec: ControllerSpec, params: Float32Array | Floa
     const { wPrev, wCurr, v } = weights.anchor!;
     const layer = step.layer;
     pass.anchorStep[layer] = t;
-    const prev = new Float64Array(m * H);
+    const prev = alloc(m * H);
     addProduct(prev, 0, out, outAt, m, H, wPrev, 0, H);
     projected.push(prev);
     const empty = new Float64Array(0);
@@ -144,7 +150,7 @@ export function controllerPass(spec: ControllerSpec, params: Float32Array | Floa
       pass.records.push({ kind: 'anchor', layer, tokens: new Int32Array(0), logits: empty, probs: empty, scores: empty });
       return;
     }
-    const current = new Float64Array(m * H);
+    const current = alloc(m * H);
     addProduct(current, 0, out, outAt, m, H, wCurr, 0, H); // [m, H]
     const logits = new Float64Array(m * layer);
     const scores = new Float64Array(m * layer * H);
@@ -178,6 +184,22 @@ export function controllerPass(spec: ControllerSpec, params: Float32Array | Floa
     pass.records.push({ kind: 'anchor', layer, tokens, logits, probs, scores });
   });
   return pass;
+}
+
+/**
+ * Float64 values a pass and one backward pass over it allocate in their arena (arena.ts): the
+ * parameters and their gradient, the input tables, the LSTM's tape, per step the logits and the
+ * anchor projections, and backward.ts's carries. An underestimate costs speed, never correctness.
+ */
+function arenaSize(spec: ControllerSpec, steps: readonly Step[], m: number): number {
+  const { hiddenUnits: H, lstmLayers: L } = spec.controller;
+  const { slots, size: parameters } = spec.layout;
+  const tableValues = slots.filter((s) => s.name === 'go' || s.name.startsWith('embed/')).reduce((sum, s) => sum + s.size, 0);
+  const widest = Math.max(1, ...slots.filter((s) => s.name.startsWith('head/') && s.name.endsWith('/bias')).map((s) => s.size));
+  const layers = steps.filter((s) => s.kind === 'anchor').length;
+  const forward = parameters + 8 * tableValues + steps.length * m * (H * (1 + 7 * L) + widest + 2 * H);
+  const backward = parameters + m * H * (2 * L + 8 + 2 * layers) + steps.length * m * widest;
+  return forward + backward + 1024;
 }
 
 /** Divides the logits [m, n] by the temperature and turns them into log-probabilities in place; returns the probabilities. */

@@ -2,10 +2,17 @@
 // over Float64Array with offsets so that no slice is ever copied. Not a general linear-algebra
 // library: sizes are the controller's (tens of units), where a plain loop beats dispatching kernels.
 // Each loop handles four rows of W at once, so every output element is loaded and stored a quarter
-// as often (about twice as fast in V8 as the one-row loop, measured on the 35-unit LSTM).
+// as often (about twice as fast in V8 as the one-row loop, measured on the 35-unit LSTM). When all three
+// arrays lie in one arena (arena.ts), the same arithmetic runs as kernels.wat instead, bit-identical.
+import { kernelsOf } from './arena';
 
 /** out[r, :] += a[r, :] · W for r < rows; a is [rows, inner], W is [inner, cols], out is [rows, cols]. */
 export function addProduct(out: Float64Array, outAt: number, a: Float64Array, aAt: number, rows: number, inner: number, w: Float64Array, wAt: number, cols: number): void {
+  const kernels = kernelsOf(out.buffer);
+  if (kernels && a.buffer === out.buffer && w.buffer === out.buffer) {
+    kernels.addProduct(out.byteOffset + 8 * outAt, a.byteOffset + 8 * aAt, rows, inner, w.byteOffset + 8 * wAt, cols);
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     const o = outAt + r * cols;
     const ar = aAt + r * inner;
@@ -26,6 +33,11 @@ export function addProduct(out: Float64Array, outAt: number, a: Float64Array, aA
 
 /** out[r, k] += Σ_j d[r, j] · W[k, j]: the input gradient of `addProduct`, d is [rows, cols], out [rows, inner]. */
 export function addProductTransposed(out: Float64Array, outAt: number, d: Float64Array, dAt: number, rows: number, cols: number, w: Float64Array, wAt: number, inner: number): void {
+  const kernels = kernelsOf(out.buffer);
+  if (kernels && d.buffer === out.buffer && w.buffer === out.buffer) {
+    kernels.addProductTransposed(out.byteOffset + 8 * outAt, d.byteOffset + 8 * dAt, rows, cols, w.byteOffset + 8 * wAt, inner);
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     const dr = dAt + r * cols;
     const o = outAt + r * inner;
@@ -56,6 +68,11 @@ export function addProductTransposed(out: Float64Array, outAt: number, d: Float6
 
 /** W[k, j] += Σ_r a[r, k] · d[r, j]: the weight gradient of `addProduct`, a is [rows, inner], d [rows, cols]. */
 export function addOuter(gw: Float64Array, gwAt: number, a: Float64Array, aAt: number, rows: number, inner: number, d: Float64Array, dAt: number, cols: number): void {
+  const kernels = kernelsOf(gw.buffer);
+  if (kernels && a.buffer === gw.buffer && d.buffer === gw.buffer) {
+    kernels.addOuter(gw.byteOffset + 8 * gwAt, a.byteOffset + 8 * aAt, rows, inner, d.byteOffset + 8 * dAt, cols);
+    return;
+  }
   let r = 0;
   for (; r + 3 < rows; r += 4) {
     const d0 = dAt + r * cols, d1 = d0 + cols, d2 = d1 + cols, d3 = d2 + cols;

@@ -1,6 +1,7 @@
 // The controller's stacked LSTM (section 4.1: two layers of 35 units) over a batch of m samples, one
 // step at a time, keeping in a tape what backpropagation through time needs. Not the heads, nor the
 // anchor attention (controller.ts); the gates are the columns [i, f, g, o] of `lstm{l}/kernel`.
+import { plainAlloc, type Alloc } from './arena';
 import { addOuter, addProduct, addProductTransposed } from './dense';
 
 export interface LstmWeights {
@@ -31,9 +32,9 @@ export interface LstmTape {
   readonly gates: Float64Array[]; // per layer [steps, m, 4H], after sigmoid (i, f, o) or tanh (g)
 }
 
-export function lstmTape(layers: number, hidden: number, m: number, steps: number): LstmTape {
-  const make = (width: number) => Array.from({ length: layers }, () => new Float64Array(steps * m * width));
-  return { hidden, m, input: new Float64Array(steps * m * hidden), sources: [], h: make(hidden), c: make(hidden), tanhC: make(hidden), gates: make(4 * hidden) };
+export function lstmTape(layers: number, hidden: number, m: number, steps: number, alloc: Alloc = plainAlloc): LstmTape {
+  const make = (width: number) => Array.from({ length: layers }, () => alloc(steps * m * width));
+  return { hidden, m, input: alloc(steps * m * hidden), sources: [], h: make(hidden), c: make(hidden), tanhC: make(hidden), gates: make(4 * hidden) };
 }
 
 const DENSE: LstmInput = { kind: 'dense' };
@@ -90,9 +91,9 @@ export interface LstmCarry {
   readonly dx: Float64Array; // scratch [m, H]
 }
 
-export function lstmCarry(layers: number, hidden: number, m: number): LstmCarry {
-  const make = () => Array.from({ length: layers }, () => new Float64Array(m * hidden));
-  return { dh: make(), dc: make(), dz: new Float64Array(m * 4 * hidden), dx: new Float64Array(m * hidden) };
+export function lstmCarry(layers: number, hidden: number, m: number, alloc: Alloc = plainAlloc): LstmCarry {
+  const make = () => Array.from({ length: layers }, () => alloc(m * hidden));
+  return { dh: make(), dc: make(), dz: alloc(m * 4 * hidden), dx: alloc(m * hidden) };
 }
 
 /**
