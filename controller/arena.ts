@@ -9,6 +9,7 @@ import { KERNELS_BASE64 } from './kernels-binary';
 export interface Kernels {
   addProduct(out: number, a: number, rows: number, inner: number, w: number, cols: number): void;
   addProductTransposed(out: number, d: number, rows: number, cols: number, w: number, inner: number): void;
+  addProductTransposedT(out: number, d: number, rows: number, cols: number, wt: number, inner: number, stride: number): void;
   addOuter(gw: number, a: number, rows: number, inner: number, d: number, cols: number): void;
 }
 

@@ -3,7 +3,7 @@
 // on log-probability and entropy. Not REINFORCE itself: reinforce/estimator.ts chooses the weights.
 import type { Alloc } from './arena';
 import { controllerWeights, type ControllerPass, type ControllerSpec } from './controller';
-import { addOuter, addProductTransposed } from './dense';
+import { addOuter, addProductTransposed, transpose, type Transposed } from './dense';
 import { lstmBackward, lstmCarry } from './lstm';
 
 export function controllerBackward(spec: ControllerSpec, pass: ControllerPass, onLogProb: Float64Array, onEntropy: Float64Array): Float64Array {
@@ -20,6 +20,11 @@ function backward(spec: ControllerSpec, pass: ControllerPass, onLogProb: Float64
   const { hiddenUnits: H, lstmLayers, temperature } = spec.controller;
   const flat = alloc(spec.layout.size);
   const grads = controllerWeights(spec, flat);
+  // In an arena, the input gradients read transposed copies of the weights (dense.ts, addProductTransposed).
+  const transposed = (w: Float64Array, cols: number): Transposed | undefined => (pass.arena.wasm ? transpose(w, cols, alloc) : undefined);
+  const lstmT = weights.lstm.map(({ kernel }) => transposed(kernel, 4 * H));
+  const headT = new Map([...weights.headKernel].map(([d, w]) => [d, transposed(w, w.length / H)]));
+  const anchorT = weights.anchor && { wCurr: transposed(weights.anchor.wCurr, H), wPrev: transposed(weights.anchor.wPrev, H) };
   const carry = lstmCarry(lstmLayers, H, m, alloc);
   const dOut = alloc(m * H); // ∂/∂h of the top layer at step t
   const dInput = alloc(m * H); // ∂/∂(input of step t+1) until the LSTM backward of step t overwrites it; zero unless that input was dense
@@ -51,7 +56,7 @@ function backward(spec: ControllerSpec, pass: ControllerPass, onLogProb: Float64
       const gBias = grads.headBias.get(rec.decision)!;
       for (let r = 0; r < m; r++) for (let j = 0; j < n; j++) gBias[j]! += dz[r * n + j]!;
       addOuter(grads.headKernel.get(rec.decision)!, 0, out, outAt, m, H, dz, 0, n);
-      addProductTransposed(dOut, 0, dz, 0, m, n, weights.headKernel.get(rec.decision)!, 0, H);
+      addProductTransposed(dOut, 0, dz, 0, m, n, weights.headKernel.get(rec.decision)!, 0, H, headT.get(rec.decision));
     } else {
       const { layer, tokens, logits, probs, scores } = rec;
       const anchor = weights.anchor!;
@@ -86,22 +91,22 @@ function backward(spec: ControllerSpec, pass: ControllerPass, onLogProb: Float64
           }
         }
         addOuter(gAnchor.wCurr, 0, out, outAt, m, H, dCurrent, 0, H);
-        addProductTransposed(dOut, 0, dCurrent, 0, m, H, anchor.wCurr, 0, H);
+        addProductTransposed(dOut, 0, dCurrent, 0, m, H, anchor.wCurr, 0, H, anchorT?.wCurr);
       }
       // Every later anchor has been visited: this layer's state now has all it feeds (their attention, their inputs).
       addOuter(gAnchor.wPrev, 0, out, outAt, m, H, dProjected[layer]!, 0, H);
-      addProductTransposed(dOut, 0, dProjected[layer]!, 0, m, H, anchor.wPrev, 0, H);
+      addProductTransposed(dOut, 0, dProjected[layer]!, 0, m, H, anchor.wPrev, 0, H, anchorT?.wPrev);
       const fromInputs = dAnchorState[layer]!;
       for (let s = 0; s < m * H; s++) dOut[s]! += fromInputs[s]!;
     }
-    lstmBackward(lstm, weights.lstm, grads.lstm, t, dOut, carry, dInput);
+    lstmBackward(lstm, weights.lstm, grads.lstm, t, dOut, carry, dInput, lstmT);
   }
   // The tables' rows are values · kernel[0:H] (lstm.ts, LstmInput): their gradient reaches both factors.
   const kernel = weights.lstm[0]!.kernel;
   for (const { slot, values, gradient } of pass.inputTables) {
     const n = values.length / H;
     addOuter(grads.lstm[0]!.kernel, 0, values, 0, n, H, gradient, 0, 4 * H);
-    addProductTransposed(slot === 'go' ? grads.go : grads.embed.get(slot.embed)!, 0, gradient, 0, n, 4 * H, kernel, 0, H);
+    addProductTransposed(slot === 'go' ? grads.go : grads.embed.get(slot.embed)!, 0, gradient, 0, n, 4 * H, kernel, 0, H, lstmT[0]);
   }
   return flat;
 }

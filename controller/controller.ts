@@ -188,8 +188,8 @@ export function controllerPass(spec: ControllerSpec, params: Float32Array | Floa
 
 /**
  * Float64 values a pass and one backward pass over it allocate in their arena (arena.ts): the
- * parameters and their gradient, the input tables, the LSTM's tape, per step the logits and the
- * anchor projections, and backward.ts's carries. An underestimate costs speed, never correctness.
+ * parameters, their gradient and transposed copies, the input tables, the LSTM's tape, per step the
+ * logits and the anchor projections, and backward.ts's carries. An underestimate costs speed, never correctness.
  */
 function arenaSize(spec: ControllerSpec, steps: readonly Step[], m: number): number {
   const { hiddenUnits: H, lstmLayers: L } = spec.controller;
@@ -198,7 +198,7 @@ function arenaSize(spec: ControllerSpec, steps: readonly Step[], m: number): num
   const widest = Math.max(1, ...slots.filter((s) => s.name.startsWith('head/') && s.name.endsWith('/bias')).map((s) => s.size));
   const layers = steps.filter((s) => s.kind === 'anchor').length;
   const forward = parameters + 8 * tableValues + steps.length * m * (H * (1 + 7 * L) + widest + 2 * H);
-  const backward = parameters + m * H * (2 * L + 8 + 2 * layers) + steps.length * m * widest;
+  const backward = 2 * parameters + m * H * (2 * L + 8 + 2 * layers) + steps.length * m * widest; // the gradient, transposed weights
   return forward + backward + 1024;
 }
 

@@ -4,7 +4,20 @@
 // Each loop handles four rows of W at once, so every output element is loaded and stored a quarter
 // as often (about twice as fast in V8 as the one-row loop, measured on the 35-unit LSTM). When all three
 // arrays lie in one arena (arena.ts), the same arithmetic runs as kernels.wat instead, bit-identical.
-import { kernelsOf } from './arena';
+import { kernelsOf, type Alloc } from './arena';
+
+/** Wᵀ of a whole [rows, cols] matrix W: values[j · stride + k] = W[k, j], stride = rows. */
+export interface Transposed {
+  readonly values: Float64Array;
+  readonly stride: number;
+}
+
+export function transpose(w: Float64Array, cols: number, alloc: Alloc): Transposed {
+  const rows = w.length / cols;
+  const values = alloc(w.length);
+  for (let k = 0; k < rows; k++) for (let j = 0; j < cols; j++) values[j * rows + k] = w[k * cols + j]!;
+  return { values, stride: rows };
+}
 
 /** out[r, :] += a[r, :] · W for r < rows; a is [rows, inner], W is [inner, cols], out is [rows, cols]. */
 export function addProduct(out: Float64Array, outAt: number, a: Float64Array, aAt: number, rows: number, inner: number, w: Float64Array, wAt: number, cols: number): void {
@@ -31,9 +44,16 @@ export function addProduct(out: Float64Array, outAt: number, a: Float64Array, aA
   }
 }
 
-/** out[r, k] += Σ_j d[r, j] · W[k, j]: the input gradient of `addProduct`, d is [rows, cols], out [rows, inner]. */
-export function addProductTransposed(out: Float64Array, outAt: number, d: Float64Array, dAt: number, rows: number, cols: number, w: Float64Array, wAt: number, inner: number): void {
+/**
+ * out[r, k] += Σ_j d[r, j] · W[k, j]: the input gradient of `addProduct`, d is [rows, cols], out [rows, inner].
+ * Given `wT`, Wᵀ of the whole of w, the WebAssembly route reads that instead (eight sums at once, same bits).
+ */
+export function addProductTransposed(out: Float64Array, outAt: number, d: Float64Array, dAt: number, rows: number, cols: number, w: Float64Array, wAt: number, inner: number, wT?: Transposed): void {
   const kernels = kernelsOf(out.buffer);
+  if (kernels && wT && d.buffer === out.buffer && wT.values.buffer === out.buffer) {
+    kernels.addProductTransposedT(out.byteOffset + 8 * outAt, d.byteOffset + 8 * dAt, rows, cols, wT.values.byteOffset + 8 * (wAt / cols), inner, wT.stride);
+    return;
+  }
   if (kernels && d.buffer === out.buffer && w.buffer === out.buffer) {
     kernels.addProductTransposed(out.byteOffset + 8 * outAt, d.byteOffset + 8 * dAt, rows, cols, w.byteOffset + 8 * wAt, inner);
     return;

@@ -154,6 +154,77 @@
       (br $rowLoop)))
   )
 
+  ;; The same products as addProductTransposed given Wᵀ instead, wt[j · stride + k] = W[k, j]: each
+  ;; row's sums still start from zero and run over j in order before they are added to out, as in JS,
+  ;; but eight of them at a time (four pairs of lanes), reading wt a row at a time.
+  (func (export "addProductTransposedT") (param $out i32) (param $d i32) (param $rows i32) (param $cols i32) (param $wt i32) (param $inner i32) (param $stride i32)
+    (local $r i32) (local $k i32) (local $o i32) (local $dr i32) (local $end i32) (local $q i32) (local $p i32) (local $strideBytes i32)
+    (local $v v128) (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $s f64)
+    (local.set $strideBytes (i32.shl (local.get $stride) (i32.const 3)))
+    (block $rowsDone (loop $rowLoop
+      (br_if $rowsDone (i32.ge_s (local.get $r) (local.get $rows)))
+      (local.set $dr (i32.add (local.get $d) (i32.shl (i32.mul (local.get $r) (local.get $cols)) (i32.const 3))))
+      (local.set $end (i32.add (local.get $dr) (i32.shl (local.get $cols) (i32.const 3))))
+      (local.set $o (i32.add (local.get $out) (i32.shl (i32.mul (local.get $r) (local.get $inner)) (i32.const 3))))
+      (local.set $k (i32.const 0))
+      ;; eight sums at a time
+      (block $octsDone (loop $octLoop
+        (br_if $octsDone (i32.gt_s (i32.add (local.get $k) (i32.const 8)) (local.get $inner)))
+        (local.set $s0 (v128.const f64x2 0 0)) (local.set $s1 (v128.const f64x2 0 0))
+        (local.set $s2 (v128.const f64x2 0 0)) (local.set $s3 (v128.const f64x2 0 0))
+        (local.set $p (i32.add (local.get $wt) (i32.shl (local.get $k) (i32.const 3))))
+        (local.set $q (local.get $dr))
+        (block $colsDone (loop $colLoop
+          (br_if $colsDone (i32.ge_u (local.get $q) (local.get $end)))
+          (local.set $v (v128.load64_splat (local.get $q)))
+          (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (local.get $v) (v128.load (local.get $p)))))
+          (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul (local.get $v) (v128.load offset=16 (local.get $p)))))
+          (local.set $s2 (f64x2.add (local.get $s2) (f64x2.mul (local.get $v) (v128.load offset=32 (local.get $p)))))
+          (local.set $s3 (f64x2.add (local.get $s3) (f64x2.mul (local.get $v) (v128.load offset=48 (local.get $p)))))
+          (local.set $q (i32.add (local.get $q) (i32.const 8)))
+          (local.set $p (i32.add (local.get $p) (local.get $strideBytes)))
+          (br $colLoop)))
+        (local.set $q (i32.add (local.get $o) (i32.shl (local.get $k) (i32.const 3))))
+        (v128.store (local.get $q) (f64x2.add (v128.load (local.get $q)) (local.get $s0)))
+        (v128.store offset=16 (local.get $q) (f64x2.add (v128.load offset=16 (local.get $q)) (local.get $s1)))
+        (v128.store offset=32 (local.get $q) (f64x2.add (v128.load offset=32 (local.get $q)) (local.get $s2)))
+        (v128.store offset=48 (local.get $q) (f64x2.add (v128.load offset=48 (local.get $q)) (local.get $s3)))
+        (local.set $k (i32.add (local.get $k) (i32.const 8)))
+        (br $octLoop)))
+      ;; then two at a time
+      (block $pairsDone (loop $pairLoop
+        (br_if $pairsDone (i32.gt_s (i32.add (local.get $k) (i32.const 2)) (local.get $inner)))
+        (local.set $s0 (v128.const f64x2 0 0))
+        (local.set $p (i32.add (local.get $wt) (i32.shl (local.get $k) (i32.const 3))))
+        (local.set $q (local.get $dr))
+        (block $colsDone (loop $colLoop
+          (br_if $colsDone (i32.ge_u (local.get $q) (local.get $end)))
+          (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul (v128.load64_splat (local.get $q)) (v128.load (local.get $p)))))
+          (local.set $q (i32.add (local.get $q) (i32.const 8)))
+          (local.set $p (i32.add (local.get $p) (local.get $strideBytes)))
+          (br $colLoop)))
+        (local.set $q (i32.add (local.get $o) (i32.shl (local.get $k) (i32.const 3))))
+        (v128.store (local.get $q) (f64x2.add (v128.load (local.get $q)) (local.get $s0)))
+        (local.set $k (i32.add (local.get $k) (i32.const 2)))
+        (br $pairLoop)))
+      ;; and the last one alone
+      (if (i32.lt_s (local.get $k) (local.get $inner))
+        (then
+          (local.set $s (f64.const 0))
+          (local.set $p (i32.add (local.get $wt) (i32.shl (local.get $k) (i32.const 3))))
+          (local.set $q (local.get $dr))
+          (block $colsDone (loop $colLoop
+            (br_if $colsDone (i32.ge_u (local.get $q) (local.get $end)))
+            (local.set $s (f64.add (local.get $s) (f64.mul (f64.load (local.get $q)) (f64.load (local.get $p)))))
+            (local.set $q (i32.add (local.get $q) (i32.const 8)))
+            (local.set $p (i32.add (local.get $p) (local.get $strideBytes)))
+            (br $colLoop)))
+          (local.set $q (i32.add (local.get $o) (i32.shl (local.get $k) (i32.const 3))))
+          (f64.store (local.get $q) (f64.add (f64.load (local.get $q)) (local.get $s)))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rowLoop)))
+  )
+
   ;; W[k, j] += Σ_r a[r, k] · d[r, j], a [rows, inner], d [rows, cols], W [inner, cols]: dense.ts addOuter.
   (func (export "addOuter") (param $gw i32) (param $a i32) (param $rows i32) (param $inner i32) (param $d i32) (param $cols i32)
     (local $r i32) (local $k i32) (local $j i32) (local $g i32) (local $rowBytes i32) (local $innerBytes i32) (local $pairs i32)

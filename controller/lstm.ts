@@ -2,7 +2,7 @@
 // step at a time, keeping in a tape what backpropagation through time needs. Not the heads, nor the
 // anchor attention (controller.ts); the gates are the columns [i, f, g, o] of `lstm{l}/kernel`.
 import { plainAlloc, type Alloc } from './arena';
-import { addOuter, addProduct, addProductTransposed } from './dense';
+import { addOuter, addProduct, addProductTransposed, type Transposed } from './dense';
 
 export interface LstmWeights {
   readonly kernel: Float64Array; // [2H, 4H]: rows 0..H-1 multiply the input, H..2H-1 the previous h
@@ -103,7 +103,7 @@ export function lstmCarry(layers: number, hidden: number, m: number, alloc: Allo
  */
 export function lstmBackward(
   tape: LstmTape, weights: readonly LstmWeights[], grads: readonly LstmWeights[], t: number,
-  dOut: Float64Array, carry: LstmCarry, dInput: Float64Array,
+  dOut: Float64Array, carry: LstmCarry, dInput: Float64Array, kernelsT: readonly (Transposed | undefined)[] = [],
 ): void {
   const { hidden: H, m } = tape;
   const at = t * m * H;
@@ -148,10 +148,10 @@ export function lstmBackward(
     dh.fill(0);
     if (t > 0) {
       addOuter(gKernel, H * 4 * H, tape.h[l]!, at - m * H, m, H, dz, 0, 4 * H); // kernel[H:2H] += h_prevᵀ · dz
-      addProductTransposed(dh, 0, dz, 0, m, 4 * H, kernel, H * 4 * H, H); // ∂L/∂h_(t−1) = dz · kernel[H:2H]ᵀ
+      addProductTransposed(dh, 0, dz, 0, m, 4 * H, kernel, H * 4 * H, H, kernelsT[l]); // ∂L/∂h_(t−1) = dz · kernel[H:2H]ᵀ
     }
     const target = l === 0 ? dInput : dx;
     target.fill(0);
-    if (source.kind === 'dense') addProductTransposed(target, 0, dz, 0, m, 4 * H, kernel, 0, H); // ∂L/∂x = dz · kernel[0:H]ᵀ
+    if (source.kind === 'dense') addProductTransposed(target, 0, dz, 0, m, 4 * H, kernel, 0, H, kernelsT[l]); // ∂L/∂x = dz · kernel[0:H]ᵀ
   }
 }
