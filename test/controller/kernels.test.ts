@@ -8,7 +8,7 @@ import { parseSearchConfig } from '../../config/parse';
 import type { SearchConfigInput } from '../../config/search-config';
 import { Arena, kernelsOf, useWasmKernels, type Alloc } from '../../controller/arena';
 import { controllerSpec } from '../../controller/controller';
-import { addOuter, addProduct, addProductTransposed } from '../../controller/dense';
+import { addOuter, addProduct, addProductTransposed, transpose } from '../../controller/dense';
 import { KERNELS_BASE64 } from '../../controller/kernels-binary';
 import { initialParameters } from '../../controller/parameters';
 import { sampleBatch, sampleTokens } from '../../controller/sample';
@@ -33,42 +33,43 @@ function fill(x: Float64Array, random: () => number): Float64Array {
   return x;
 }
 
-type Product = typeof addProduct;
-
-const KERNELS: [string, Product][] = [['addProduct', addProduct], ['addProductTransposed', addProductTransposed], ['addOuter', addOuter]];
+const KERNELS = ['addProduct', 'addProductTransposed', 'addProductTransposed given Wᵀ', 'addOuter'] as const;
 
 test('each kernel gives bit for bit what the JavaScript loops give, at offsets, for every remainder of rows, inner and columns', () => {
   const random = mulberry32(11);
   let cases = 0;
-  for (const [name, product] of KERNELS) {
+  for (const name of KERNELS) {
     for (const rows of [1, 3, 4, 5, 8, 9]) {
-      for (const inner of [1, 2, 4, 7, 35]) {
+      for (const inner of [1, 2, 3, 4, 7, 9, 17, 35]) {
         for (const cols of [1, 2, 3, 8, 35, 140]) {
-          // Argument order per kernel: (out, a, rows, inner, w, cols) and the array sizes each reads.
-          const [outLen, aLen, wLen] = name === 'addProduct' ? [rows * cols, rows * inner, inner * cols]
-            : name === 'addProductTransposed' ? [rows * inner, rows * cols, inner * cols]
-              : [inner * cols, rows * inner, rows * cols];
-          const at = [3, 5, 1]; // element offsets into each array
-          const make = (alloc: Alloc) => [outLen, aLen, wLen].map((n, i) => alloc(n + at[i]!));
-          const arena = new Arena(outLen + aLen + wLen + 64);
+          // The sizes of (out, a or d, W) for this kernel; W gets one row more than the product reads, which it skips.
+          const [outLen, aLen, wLen] = name === 'addProduct' ? [rows * cols, rows * inner, (inner + 1) * cols]
+            : name === 'addOuter' ? [(inner + 1) * cols, rows * inner, rows * cols]
+              : [rows * inner, rows * cols, (inner + 1) * cols];
+          const at = [3, 5, cols]; // element offsets into each array
+          const lengths = [outLen + at[0]!, aLen + at[1]!, name === 'addOuter' ? wLen + at[2]! : wLen];
+          const arena = new Arena(2 * (outLen + aLen + wLen) + 64);
           assert.ok(arena.wasm, 'this runtime has WebAssembly SIMD');
-          const inArena = make(arena.alloc);
-          const plain = make((n) => new Float64Array(n));
+          const inArena = lengths.map((n) => arena.alloc(n));
+          const plain = lengths.map((n) => new Float64Array(n));
           inArena.forEach((x, i) => plain[i]!.set(fill(x, random)));
           assert.ok(kernelsOf(inArena[0]!.buffer));
-          const call = ([out, a, w]: Float64Array[]) => name === 'addProduct' ? product(out!, at[0]!, a!, at[1]!, rows, inner, w!, at[2]!, cols)
-            : name === 'addProductTransposed' ? product(out!, at[0]!, a!, at[1]!, rows, cols, w!, at[2]!, inner)
-              : product(out!, at[0]!, a!, at[1]!, rows, inner, w!, at[2]!, cols);
-          call(inArena);
-          call(plain);
+          const call = ([out, a, w]: Float64Array[], alloc: Alloc) => {
+            if (name === 'addProduct') addProduct(out!, at[0]!, a!, at[1]!, rows, inner, w!, at[2]!, cols);
+            else if (name === 'addOuter') addOuter(out!, at[0]!, a!, at[1]!, rows, inner, w!, at[2]!, cols);
+            else addProductTransposed(out!, at[0]!, a!, at[1]!, rows, cols, w!, at[2]!, inner, name === 'addProductTransposed' ? undefined : transpose(w!, cols, alloc));
+          };
+          call(inArena, arena.alloc);
+          call(plain, (n) => new Float64Array(n));
           assert.ok(bits(inArena[0]!).equals(bits(plain[0]!)), `${name} rows ${rows} inner ${inner} cols ${cols}`);
           assert.ok(bits(inArena[1]!).equals(bits(plain[1]!)) && bits(inArena[2]!).equals(bits(plain[2]!)), `${name} wrote only its output`);
+          assert.ok(!arena.overflowed);
           cases++;
         }
       }
     }
   }
-  assert.equal(cases, 3 * 6 * 5 * 6);
+  assert.equal(cases, 4 * 6 * 8 * 6);
 });
 
 const SPACES: [string, SearchConfigInput, number, number][] = [
