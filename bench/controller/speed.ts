@@ -1,5 +1,6 @@
 // How long one controller iteration takes (sample m architectures + their REINFORCE gradient), the
-// plain-arithmetic controller against the former per-op tfjs one (test/support/tf-controller.ts),
+// plain-arithmetic controller (its matrix products in JavaScript, and as WebAssembly) against the
+// former per-op tfjs one (test/support/tf-controller.ts),
 // interleaved round by round so that a busy machine slows both alike. "replay" takes the gradient by
 // replaying the tokens (the durable activities, which may update other parameters than they sampled
 // from); "same pass" reuses the sampling pass (the in-process strategy). Prints wall and CPU ms per
@@ -10,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { loadTf } from '../../backend/tf';
 import { searchConfigFrom } from '../../cli/config-input';
 import { controllerSpec, type ControllerSpec } from '../../controller/controller';
+import { useWasmKernels } from '../../controller/arena';
 import { addProduct } from '../../controller/dense';
 import { initialParameters } from '../../controller/parameters';
 import { sampleBatch, sampleTokens, type SampledTokens } from '../../controller/sample';
@@ -85,8 +87,11 @@ async function main(): Promise<void> {
     `Command: \`node dist/bench/controller/speed.js ${process.argv.slice(2).join(' ')}\``,
     `One iteration = sample m architectures + their REINFORCE gradient. ${rounds} rounds of ${iterations} iterations of each kind, interleaved`,
     '(who goes first rotates by round); median (min–max) over rounds of ms per iteration. CPU = user + system time of this process (all its threads:',
-    'tfjs-node runs several). Wall time counts the other jobs on the machine too; the CPU figures are the comparable ones.', '',
-    '| case | tfjs wall | tfjs CPU | plain, replay: wall | CPU | plain, same pass: wall | CPU | CPU speed-up: replay / same pass |', '|---|---|---|---|---|---|---|---|',
+    'tfjs-node runs several). Wall time counts the other jobs on the machine too; the CPU figures are the comparable ones.',
+    '"replay" takes the gradient by replaying the tokens, as the durable activities do; "same pass" reuses the sampling pass.',
+    '"JS" is the plain controller with its matrix products in JavaScript loops; "wasm" with them as controller/kernels.wat (bit-identical results).', '',
+    '| case | per-op tfjs CPU | JS replay CPU | JS same pass CPU | wasm replay CPU | wall | wasm same pass CPU | wall | CPU speed-up of wasm: replay / same pass |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   const before = calibration(rounds);
   for (const c of cases) {
@@ -95,25 +100,33 @@ async function main(): Promise<void> {
       const samples = tfSampleTokens(tf, c.spec, params, c.numLayers, c.m, i);
       tfReinforceGradient(tf, c.spec, params, c.numLayers, scored(samples), c.entropyWeight);
     });
-    const replay = () => timed(iterations, (i) => {
-      const samples = sampleTokens(c.spec, params, c.numLayers, c.m, i);
-      reinforceGradient(c.spec, params, c.numLayers, scored(samples), c.entropyWeight);
-    });
-    const samePass = () => timed(iterations, (i) => {
-      const { samples, pass } = sampleBatch(c.spec, params, c.numLayers, c.m, i);
-      reinforceGradientOfPass(c.spec, pass, scored(samples).map((s) => s.advantage), c.entropyWeight);
-    });
-    const kinds = { old, replay, samePass };
-    const runs = { old: [] as Timing[], replay: [] as Timing[], samePass: [] as Timing[] };
+    const replay = (wasm: boolean) => () => {
+      useWasmKernels(wasm);
+      return timed(iterations, (i) => {
+        const samples = sampleTokens(c.spec, params, c.numLayers, c.m, i);
+        reinforceGradient(c.spec, params, c.numLayers, scored(samples), c.entropyWeight);
+      });
+    };
+    const samePass = (wasm: boolean) => () => {
+      useWasmKernels(wasm);
+      return timed(iterations, (i) => {
+        const { samples, pass } = sampleBatch(c.spec, params, c.numLayers, c.m, i);
+        reinforceGradientOfPass(c.spec, pass, scored(samples).map((s) => s.advantage), c.entropyWeight);
+      });
+    };
+    const kinds = { old, jsReplay: replay(false), jsSamePass: samePass(false), replay: replay(true), samePass: samePass(true) };
+    const names = Object.keys(kinds) as (keyof typeof kinds)[];
+    const runs = Object.fromEntries(names.map((k) => [k, [] as Timing[]])) as Record<keyof typeof kinds, Timing[]>;
     for (const run of Object.values(kinds)) run(); // warm-up: tfjs kernels and V8's optimised code
     for (let r = 0; r < rounds; r++) {
-      const order = (['old', 'replay', 'samePass'] as const).map((_, i, all) => all[(i + r) % all.length]!); // rotate who goes first
+      const order = names.map((_, i) => names[(i + r) % names.length]!); // rotate who goes first
       for (const kind of order) runs[kind].push(kinds[kind]());
     }
-    const wall = (kind: keyof typeof runs) => runs[kind].map((x) => x.wall);
+    useWasmKernels(true);
     const cpu = (kind: keyof typeof runs) => runs[kind].map((x) => x.cpu);
-    lines.push(`| ${c.name} | ${spread(wall('old'))} | ${spread(cpu('old'))} | ${spread(wall('replay'))} | ${spread(cpu('replay'))} | ${spread(wall('samePass'))} | ${spread(cpu('samePass'))} | `
-      + `${(median(cpu('old')) / median(cpu('replay'))).toFixed(0)}× / ${(median(cpu('old')) / median(cpu('samePass'))).toFixed(0)}× |`);
+    const wall = (kind: keyof typeof runs) => runs[kind].map((x) => x.wall);
+    lines.push(`| ${c.name} | ${spread(cpu('old'))} | ${spread(cpu('jsReplay'))} | ${spread(cpu('jsSamePass'))} | ${spread(cpu('replay'))} | ${spread(wall('replay'))} | ${spread(cpu('samePass'))} | ${spread(wall('samePass'))} | `
+      + `${(median(cpu('jsReplay')) / median(cpu('replay'))).toFixed(1)}× / ${(median(cpu('jsSamePass')) / median(cpu('samePass'))).toFixed(1)}× |`);
     process.stdout.write(`${lines.at(-1)}\n`);
   }
   const after = calibration(rounds);
