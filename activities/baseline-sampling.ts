@@ -11,6 +11,7 @@ import { childrenPerProposal, initialStreamState, proposeTokens } from '../strat
 import { latestRewarded, sampledBefore, saveStreamState, streamStateBefore } from '../store/baseline-streams';
 import { insertSampledChildren, iterationChildren, sampledChildrenCount } from '../store/children';
 import { type Db, withTransaction } from '../store/db';
+import { releasedSince } from '../store/released-batches';
 import { lockSearch, searchAgeMinutes } from '../store/searches';
 import { encodeNb201 } from '../space/nb201';
 
@@ -31,7 +32,7 @@ export async function claimable(db: Db | PoolClient, searchId: string, config: S
 }
 
 /** Samples and stores the iteration's children; returns false when the budget is spent. */
-export async function sampleBaselineChildren(pool: Db, config: SearchConfig, key: BaselineKey): Promise<boolean> {
+export async function sampleBaselineChildren(pool: Db, config: SearchConfig, key: BaselineKey, begun: Date): Promise<boolean> {
   const { searchId, replica, iteration } = key;
   const stored = await streamStateBefore(pool, searchId, replica, iteration);
   if (stored === null && (await sampledBefore(pool, searchId, replica, iteration))) return sampleLegacy(pool, config, key);
@@ -41,6 +42,8 @@ export async function sampleBaselineChildren(pool: Db, config: SearchConfig, key
     await lockSearch(client, searchId);
     // A concurrent attempt of this same step stored it first.
     if ((await iterationChildren(client, searchId, replica, iteration)).length > 0) return true;
+    // The batch was given back (releaseBatch) after this attempt began: it outlived its use.
+    if (await releasedSince(client, key, begun)) return false;
     const claimed = await sampledChildrenCount(client, searchId);
     const count = await claimable(client, searchId, config, childrenPerProposal(config), claimed);
     if (count === 0) return false;

@@ -14,8 +14,8 @@ import { advantages, mean, updateBaseline } from '../reinforce/baseline';
 import { reinforceGradient } from '../reinforce/estimator';
 import { describeArchitecture } from '../space/architecture';
 import { decodeArchitecture, depthAt } from '../space/search-space';
-import { deleteStreamState } from '../store/baseline-streams';
-import { bestChildren, insertSampledChildren, iterationChildren, releaseSampledChildren, sampledChildrenCount, searchProgress } from '../store/children';
+import { bestChildren, insertSampledChildren, iterationChildren, sampledChildrenCount, searchProgress } from '../store/children';
+import { databaseClock, giveBackBatch, releasedSince } from '../store/released-batches';
 import { type Db, isUniqueViolation, withTransaction } from '../store/db';
 import { deleteSnapshot, ensureBaseline, loadSnapshot, pullParameters, pushShardGradient, readBaseline, saveSnapshot, shardLayout, writeBaseline } from '../store/parameters';
 import { createSearch, getSearch, lockSearch, setSearchStatus, type SearchStatus } from '../store/searches';
@@ -84,11 +84,12 @@ export function createControllerActivities({ pool }: ControllerDeps) {
     // `childrenBefore` is ignored (the claim counts in SQL); runs from before replicas still send it.
     async sampleArchitectures(input: BatchKey & { count: number; childrenBefore?: number }): Promise<SampledBatch> {
       heartbeat();
+      const begun = await databaseClock(pool); // a release after this means this attempt outlived its workflow's use of it
       const existing = await iterationChildren(pool, input.searchId, input.replica, input.iteration);
       if (existing.length > 0) return toBatch(existing);
       const config = await configOf(input.searchId);
       if (config.strategy !== 'reinforce') {
-        if (!(await sampleBaselineChildren(pool, config, input))) return { numLayers: depthAt(config, await sampledChildrenCount(pool, input.searchId)), children: [] };
+        if (!(await sampleBaselineChildren(pool, config, input, begun))) return { numLayers: depthAt(config, await sampledChildrenCount(pool, input.searchId)), children: [] };
         return toBatch(await iterationChildren(pool, input.searchId, input.replica, input.iteration));
       }
       // Sample outside the lock (the controller pass is the slow part), at the depth and count the
@@ -109,6 +110,7 @@ export function createControllerActivities({ pool }: ControllerDeps) {
         const outcome = await withTransaction(pool, async (client) => {
           await lockSearch(client, input.searchId);
           if ((await iterationChildren(client, input.searchId, input.replica, input.iteration)).length > 0) return 'stored';
+          if (await releasedSince(client, input, begun)) return 'spent'; // given back while this attempt ran
           const claimed = await sampledChildrenCount(client, input.searchId);
           const count = await claimable(client, input.searchId, config, input.count, claimed);
           if (count <= 0) return 'spent';
@@ -191,17 +193,14 @@ export function createControllerActivities({ pool }: ControllerDeps) {
      * Gives back a batch a replica sampled ahead and will not train (it stops): its children, its
      * parameter snapshot and any random stream state stored with it go in one transaction holding the
      * search row, so the budget and the depth schedule count only children that train. A batch with a
-     * child already training is kept. A retry finds nothing left and returns 0.
+     * child already training is kept. A retry finds nothing left and returns 0. The release is noted
+     * (released_batches), so that a sampling attempt begun before it, still running after timing out,
+     * does not store the batch again.
      */
     async releaseBatch(input: BatchKey): Promise<{ released: number }> {
       return withTransaction(pool, async (client) => {
         await lockSearch(client, input.searchId);
-        const released = await releaseSampledChildren(client, input.searchId, input.replica, input.iteration);
-        if (released > 0) {
-          await deleteSnapshot(client, input.searchId, input.replica, input.iteration);
-          await deleteStreamState(client, input.searchId, input.replica, input.iteration);
-        }
-        return { released };
+        return { released: await giveBackBatch(client, input) };
       });
     },
 

@@ -10,7 +10,12 @@ import { loadTf } from '../../backend/tf';
 import type { SearchConfigInput } from '../../config/search-config';
 import type { ImageDataset } from '../../data/dataset';
 import { NotFoundError } from '../../errors';
-import { finishChild, getChild, iterationChildren, startTraining } from '../../store/children';
+import { parseSearchConfig } from '../../config/parse';
+import { decodeArchitecture } from '../../space/search-space';
+import { finishChild, getChild, insertSampledChildren, iterationChildren, sampledChildrenCount, startTraining } from '../../store/children';
+import { giveBackBatch } from '../../store/released-batches';
+import { lockSearch } from '../../store/searches';
+import { eventually } from '../support/eventually';
 import { loadSnapshot, pullParameters } from '../../store/parameters';
 import { createTestDatabase, type TestDatabase } from '../support/servers';
 import { tinyCorpus } from '../support/tiny-corpus';
@@ -99,6 +104,38 @@ test('releaseBatch gives a batch sampled ahead back to the budget (children and 
   assert.equal((await iterationChildren(db.pool, 'release', 0, 0)).length, 2);
   assert.ok(await loadSnapshot(db.pool, 'release', 0, 0), 'its snapshot stays for its update');
 });
+
+for (const strategy of ['reinforce', 'random'] as const) {
+  test(`${strategy}: a sampling attempt begun before its batch was given back (timed out, still running) does not store it again`, async () => {
+    const acts = controller();
+    const searchId = `zombie-${strategy}`;
+    await acts.startSearch({ searchId, config: { ...config, strategy } });
+    const key = { searchId, replica: 0, iteration: 0 };
+    const holder = await db.pool.connect(); // holds the search row, as a concurrent transaction would
+    try {
+      await holder.query('BEGIN');
+      await lockSearch(holder, searchId);
+      const zombie = acts.sampleArchitectures({ ...key, count: 2 }); // begins, samples, then waits for the row
+      await eventually(async () => (await db.pool.query(
+        'SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE NOT l.granted AND a.datname = current_database()',
+      )).rows.length > 0, 20_000, 'the attempt to wait for the search row');
+      // Meanwhile its retry stored the batch and the replica, stopping, gave it back.
+      const tokens = [0, 0, 0, 0, 0, 0, 1]; // two layers of (height, width, filters), one anchor bit
+      await insertSampledChildren(holder, searchId, 0, 0, [0, 1].map((childIndex) => ({
+        childIndex, numLayers: 2, tokens, logProb: 0, entropy: 0, architecture: decodeArchitecture(parseSearchConfig(config).space, 2, tokens),
+      })));
+      assert.equal(await giveBackBatch(holder, key), 2);
+      await holder.query('COMMIT');
+      assert.deepEqual((await zombie).children, [], 'the late attempt stores nothing');
+    } finally {
+      holder.release();
+    }
+    assert.deepEqual(await iterationChildren(db.pool, searchId, 0, 0), []);
+    assert.equal(await sampledChildrenCount(db.pool, searchId), 0, 'the budget counts no child of it');
+    // The iteration sampled anew (an attempt begun after the release) stores its batch.
+    assert.equal((await acts.sampleArchitectures({ ...key, count: 2 })).children.length, 2);
+  });
+}
 
 test('trainChild trains once, heartbeats, and a retry returns the stored result', async () => {
   const env = new MockActivityEnvironment();

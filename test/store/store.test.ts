@@ -24,7 +24,7 @@ const initial = Float32Array.from({ length: 10 }, (_, i) => i / 10 - 0.5);
 test('migrations are recorded and applied once', async () => {
   assert.deepEqual(await migrate(db.pool), []);
   const { rows } = await db.pool.query('SELECT version, name FROM schema_migrations ORDER BY version');
-  assert.deepEqual(rows.map((r) => r.name), ['001_initial.sql', '002_views.sql', '003_nb201_space.sql', '004_worker_throughput.sql', '005_distributed.sql', '006_rnn_cell.sql', '007_closed_searches.sql', '008_weight_sharing.sql', '009_baseline_streams.sql']);
+  assert.deepEqual(rows.map((r) => r.name), ['001_initial.sql', '002_views.sql', '003_nb201_space.sql', '004_worker_throughput.sql', '005_distributed.sql', '006_rnn_cell.sql', '007_closed_searches.sql', '008_weight_sharing.sql', '009_baseline_streams.sql', '010_released_batches.sql']);
 });
 
 test('a search stored before a defaulted config section existed is the same search when started again', async () => {
