@@ -40,6 +40,19 @@ export function useWasmKernels(on: boolean): void {
   enabled = on;
 }
 
+/** A memory of `doubles` float64 values with the kernels bound to it; null if the runtime refuses one (address space). */
+function wasmMemory(module: WebAssembly.Module, doubles: number): Float64Array | null {
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((doubles * 8) / 65536)) });
+  } catch (err) {
+    if (err instanceof RangeError) return null; // "could not allocate memory": the JS loops do the same arithmetic
+    throw err;
+  }
+  kernelsByMemory.set(memory.buffer, new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels);
+  return new Float64Array(memory.buffer);
+}
+
 export class Arena {
   private readonly memory: Float64Array | null;
   private used = 0;
@@ -49,13 +62,7 @@ export class Arena {
   /** Room for `doubles` float64 values. */
   constructor(doubles: number) {
     const module = enabled ? kernelModule() : null;
-    if (!module) {
-      this.memory = null;
-      return;
-    }
-    const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((doubles * 8) / 65536)) });
-    kernelsByMemory.set(memory.buffer, new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels);
-    this.memory = new Float64Array(memory.buffer);
+    this.memory = module ? wasmMemory(module, doubles) : null;
   }
 
   get wasm(): boolean {
