@@ -18,6 +18,7 @@ import type { SearchConfigInput } from '../config/search-config';
 import { controllerSpec } from '../controller/controller';
 import { initialParameters } from '../controller/parameters';
 import { ensureDevServers } from '../dev';
+import { cpuBetween, cpuSnapshot } from './cpu-by-process';
 import { pushShardGradient, shardLayout } from '../store/parameters';
 import { createSearch } from '../store/searches';
 import type { nasSearch } from '../workflows/nas-search';
@@ -47,6 +48,9 @@ async function controllerProcesses(count: number, queue: string, databaseUrl: st
     child.once('exit', (code) => reject(new Error(`controller worker exited ${code}: ${out.slice(-500)}`)));
   })));
 }
+
+/** What a level's search cost in CPU, per process kind, per child and against the cores' capacity. */
+const cpuLines: string[] = [];
 
 async function childThroughput(adminUrl: string, temporalAddress: string, concurrency: number, childSeconds: number, controllers: number, sampleAhead?: boolean): Promise<string> {
   // The paper's m = 8 children per replica, and half again as many replicas as the slots need (plus
@@ -84,9 +88,11 @@ async function childThroughput(adminUrl: string, temporalAddress: string, concur
     };
     const searchId = `scaling-${stamp}`;
     const started = Date.now();
+    const cpuBefore = cpuSnapshot();
     await new Client({ connection }).workflow.execute<typeof nasSearch>('nasSearch', {
       taskQueue: controllerQueue, workflowId: searchId, args: [{ searchId, config }], workflowExecutionTimeout: '30m',
     });
+    const cpu = cpuBetween(cpuBefore, cpuSnapshot());
     const wall = (Date.now() - started) / 1000;
     // From the children's own timestamps: first start to last finish, and the steady state between
     // (the first child-time after the start and the last one before the end are ramp-up and tail):
@@ -102,6 +108,12 @@ async function childThroughput(adminUrl: string, temporalAddress: string, concur
     const steady = busy / childSeconds / (to - from);
     const ideal = concurrency / childSeconds;
     const pct = (rate: number) => `${((100 * rate) / ideal).toFixed(1)}%`;
+    // CPU per child over the whole search, and the rate the cores could carry at that cost.
+    const total = cpu.byCommand.reduce((sum, [, s]) => sum + s, 0);
+    const perChild = (s: number) => `${((1000 * s) / rows.length).toFixed(1)}`;
+    const kinds = cpu.byCommand.slice(0, 6).map(([command, s]) => `${command} ${perChild(s)}`).join(', ');
+    const ceiling = cpu.cores / (total / rows.length);
+    cpuLines.push(`| ${concurrency}${sampleAhead === undefined ? '' : sampleAhead ? ', ahead' : ', barrier'} | ${(100 * cpu.machineBusy).toFixed(0)}% | ${perChild(total)} | ${kinds} | ${ceiling.toFixed(1)} (${pct(ceiling)}) |`);
     return `| ${concurrency}${sampleAhead === undefined ? '' : sampleAhead ? ', ahead' : ', barrier'} | ${replicas} × ${m} | ${rows.length} | ${span.toFixed(1)} s | ${(rows.length / span).toFixed(2)} (${pct(rows.length / span)}) | ${steady.toFixed(2)} (${pct(steady)}) | ${ideal.toFixed(2)} | ${wall.toFixed(1)} s |`;
   } finally {
     training.shutdown();
@@ -166,6 +178,11 @@ async function main(): Promise<void> {
     for (const c of list(flag('levels', '1,4,16,64'))) {
       for (const ahead of modes.length > 0 ? modes : [undefined]) out(await childThroughput(databaseUrl, temporalAddress, c, childSeconds, controllers, ahead));
     }
+    out('\nCPU over each search, every process on the machine by command (/proc): how busy the cores were, CPU ms per child,');
+    out(`the largest six kinds, and the children/s ${os.cpus().length} cores could carry at that cost (of ideal)`);
+    out('| concurrent children | cores busy | CPU ms per child | by command, ms per child | children/s the cores could carry |');
+    out('|---|---|---|---|---|');
+    for (const line of cpuLines) out(line);
   }
   if (part === 'store' || part === 'all') {
     const seconds = Number(flag('store-seconds', '10'));
