@@ -11,7 +11,7 @@ import { childrenPerProposal, initialStreamState, proposeTokens } from '../strat
 import { latestRewarded, sampledBefore, saveStreamState, streamStateBefore } from '../store/baseline-streams';
 import { insertSampledChildren, iterationChildren, sampledChildrenCount } from '../store/children';
 import { type Db, withTransaction } from '../store/db';
-import { releasedSince } from '../store/released-batches';
+import { fenceSampler, isFenced, recordSampler } from '../store/released-batches';
 import { lockSearch, searchAgeMinutes } from '../store/searches';
 import { encodeNb201 } from '../space/nb201';
 
@@ -31,8 +31,11 @@ export async function claimable(db: Db | PoolClient, searchId: string, config: S
   return Math.max(0, Math.min(wanted, maxChildren - claimed));
 }
 
-/** Samples and stores the iteration's children; returns false when the budget is spent. */
-export async function sampleBaselineChildren(pool: Db, config: SearchConfig, key: BaselineKey, begun: Date): Promise<boolean> {
+/**
+ * Samples and stores the iteration's children; returns false when the budget is spent. `sampler` is
+ * the calling activity (store/released-batches.ts): fenced, it stores nothing.
+ */
+export async function sampleBaselineChildren(pool: Db, config: SearchConfig, key: BaselineKey, sampler: string | null): Promise<boolean> {
   const { searchId, replica, iteration } = key;
   const stored = await streamStateBefore(pool, searchId, replica, iteration);
   if (stored === null && (await sampledBefore(pool, searchId, replica, iteration))) return sampleLegacy(pool, config, key);
@@ -42,11 +45,14 @@ export async function sampleBaselineChildren(pool: Db, config: SearchConfig, key
     await lockSearch(client, searchId);
     // A concurrent attempt of this same step stored it first.
     if ((await iterationChildren(client, searchId, replica, iteration)).length > 0) return true;
-    // The batch was given back (releaseBatch) after this attempt began: it outlived its use.
-    if (await releasedSince(client, key, begun)) return false;
+    // An older attempt of an activity whose outcome the workflow already took without a batch.
+    if (sampler && (await isFenced(client, key, sampler))) return false;
     const claimed = await sampledChildrenCount(client, searchId);
     const count = await claimable(client, searchId, config, childrenPerProposal(config), claimed);
-    if (count === 0) return false;
+    if (count === 0) {
+      if (sampler) await fenceSampler(client, key, sampler, 'spent');
+      return false;
+    }
     const numLayers = depthAt(config, claimed);
     // The whole proposal is drawn, then cut to the budget: the in-process strategy draws it whole too.
     const proposal = proposeTokens(config, { numLayers, count: childrenPerProposal(config), population }, random).slice(0, count);
@@ -54,13 +60,15 @@ export async function sampleBaselineChildren(pool: Db, config: SearchConfig, key
       childIndex, numLayers, tokens, architecture: decodeArchitecture(config.space, numLayers, tokens), logProb: 0, entropy: 0,
     })));
     await saveStreamState(client, searchId, replica, iteration, random.state());
+    if (sampler) await recordSampler(client, key, sampler);
     return true;
   });
 }
 
 /**
  * A NAS-Bench-201 baseline search started before baseline_streams (migration 009) has no stream
- * state: it goes on as it began, replaying its history one child an iteration.
+ * state: it goes on as it began, replaying its history one child an iteration. No sampler fence
+ * (store/released-batches.ts): such a search never samples ahead, so it never gives a batch back.
  */
 async function sampleLegacy(pool: Db, config: SearchConfig, key: BaselineKey): Promise<boolean> {
   const history: number[][] = [];

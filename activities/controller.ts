@@ -15,7 +15,7 @@ import { reinforceGradient } from '../reinforce/estimator';
 import { describeArchitecture } from '../space/architecture';
 import { decodeArchitecture, depthAt } from '../space/search-space';
 import { bestChildren, insertSampledChildren, iterationChildren, sampledChildrenCount, searchProgress } from '../store/children';
-import { databaseClock, giveBackBatch, releasedSince } from '../store/released-batches';
+import { fenceSampler, giveBackBatch, isFenced, recordSampler } from '../store/released-batches';
 import { type Db, isUniqueViolation, withTransaction } from '../store/db';
 import { deleteSnapshot, ensureBaseline, loadSnapshot, pullParameters, pushShardGradient, readBaseline, saveSnapshot, shardLayout, writeBaseline } from '../store/parameters';
 import { createSearch, getSearch, lockSearch, setSearchStatus, type SearchStatus } from '../store/searches';
@@ -47,6 +47,16 @@ export interface SearchSummary {
 
 function heartbeat(details?: unknown): void {
   activityContext()?.heartbeat(details);
+}
+
+/**
+ * The sampling activity this attempt belongs to (workflow run + activity id; every attempt of it has
+ * the same), for the fence in store/released-batches.ts; null outside Temporal (tests, harnesses).
+ */
+function samplerIdentity(): string | null {
+  const info = activityContext()?.info;
+  if (!info?.workflowExecution) return null;
+  return `${info.workflowExecution.workflowId}/${info.workflowExecution.runId}/${info.activityId}`;
 }
 
 export function createControllerActivities({ pool }: ControllerDeps) {
@@ -84,12 +94,12 @@ export function createControllerActivities({ pool }: ControllerDeps) {
     // `childrenBefore` is ignored (the claim counts in SQL); runs from before replicas still send it.
     async sampleArchitectures(input: BatchKey & { count: number; childrenBefore?: number }): Promise<SampledBatch> {
       heartbeat();
-      const begun = await databaseClock(pool); // a release after this means this attempt outlived its workflow's use of it
+      const sampler = samplerIdentity();
       const existing = await iterationChildren(pool, input.searchId, input.replica, input.iteration);
       if (existing.length > 0) return toBatch(existing);
       const config = await configOf(input.searchId);
       if (config.strategy !== 'reinforce') {
-        if (!(await sampleBaselineChildren(pool, config, input, begun))) return { numLayers: depthAt(config, await sampledChildrenCount(pool, input.searchId)), children: [] };
+        if (!(await sampleBaselineChildren(pool, config, input, sampler))) return { numLayers: depthAt(config, await sampledChildrenCount(pool, input.searchId)), children: [] };
         return toBatch(await iterationChildren(pool, input.searchId, input.replica, input.iteration));
       }
       // Sample outside the lock (the controller pass is the slow part), at the depth and count the
@@ -110,15 +120,19 @@ export function createControllerActivities({ pool }: ControllerDeps) {
         const outcome = await withTransaction(pool, async (client) => {
           await lockSearch(client, input.searchId);
           if ((await iterationChildren(client, input.searchId, input.replica, input.iteration)).length > 0) return 'stored';
-          if (await releasedSince(client, input, begun)) return 'spent'; // given back while this attempt ran
+          if (sampler && (await isFenced(client, input, sampler))) return 'spent'; // an older attempt: the workflow took another's outcome
           const claimed = await sampledChildrenCount(client, input.searchId);
           const count = await claimable(client, input.searchId, config, input.count, claimed);
-          if (count <= 0) return 'spent';
+          if (count <= 0) {
+            if (sampler) await fenceSampler(client, input, sampler, 'spent');
+            return 'spent';
+          }
           // Other replicas claimed meanwhile: the depth or the remaining budget moved; sample again.
           if ((depthAt(config, claimed) !== numLayers || count < sampled.length) && attempt < 10) return 'resample';
           await ensureBaseline(client, input.searchId, input.replica);
           await saveSnapshot(client, input.searchId, input.replica, input.iteration, snapshot);
           await insertSampledChildren(client, input.searchId, input.replica, input.iteration, sampled.slice(0, count));
+          if (sampler) await recordSampler(client, input, sampler);
           return 'stored';
         });
         if (outcome === 'spent') return { numLayers, children: [] };
@@ -193,9 +207,9 @@ export function createControllerActivities({ pool }: ControllerDeps) {
      * Gives back a batch a replica sampled ahead and will not train (it stops): its children, its
      * parameter snapshot and any random stream state stored with it go in one transaction holding the
      * search row, so the budget and the depth schedule count only children that train. A batch with a
-     * child already training is kept. A retry finds nothing left and returns 0. The release is noted
-     * (released_batches), so that a sampling attempt begun before it, still running after timing out,
-     * does not store the batch again.
+     * child already training is kept. A retry finds nothing left and returns 0. The activity that had
+     * stored the batch is fenced (store/released-batches.ts), so that an older attempt of it, still
+     * running after timing out, does not store the batch again.
      */
     async releaseBatch(input: BatchKey): Promise<{ released: number }> {
       return withTransaction(pool, async (client) => {

@@ -4,18 +4,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createControllerActivities, createTrainingActivities, type ChildOutcome } from '../../activities';
+import { createControllerActivities, createTrainingActivities, type ChildOutcome, type SampledBatch } from '../../activities';
 import { tableLookup } from '../../workers/training-worker';
 import { loadTf } from '../../backend/tf';
 import type { SearchConfigInput } from '../../config/search-config';
 import type { ImageDataset } from '../../data/dataset';
 import { NotFoundError } from '../../errors';
-import { parseSearchConfig } from '../../config/parse';
-import { decodeArchitecture } from '../../space/search-space';
-import { finishChild, getChild, insertSampledChildren, iterationChildren, sampledChildrenCount, startTraining } from '../../store/children';
-import { giveBackBatch } from '../../store/released-batches';
-import { lockSearch } from '../../store/searches';
-import { eventually } from '../support/eventually';
+import { finishChild, getChild, iterationChildren, sampledChildrenCount, startTraining } from '../../store/children';
 import { loadSnapshot, pullParameters } from '../../store/parameters';
 import { createTestDatabase, type TestDatabase } from '../support/servers';
 import { tinyCorpus } from '../support/tiny-corpus';
@@ -105,37 +100,36 @@ test('releaseBatch gives a batch sampled ahead back to the budget (children and 
   assert.ok(await loadSnapshot(db.pool, 'release', 0, 0), 'its snapshot stays for its update');
 });
 
+/** Attempts of one sampling activity (workflow run + activity id), as Temporal runs them. */
+const attemptOf = (activityId: string) => new MockActivityEnvironment({ activityId, workflowExecution: { workflowId: 'search/replica-0', runId: 'run-1' } });
+
 for (const strategy of ['reinforce', 'random'] as const) {
-  test(`${strategy}: a sampling attempt begun before its batch was given back (timed out, still running) does not store it again`, async () => {
+  test(`${strategy}: once its batch was given back, an older attempt of the sampling activity (timed out, still running) stores nothing; a new activity samples the iteration again`, async () => {
     const acts = controller();
     const searchId = `zombie-${strategy}`;
     await acts.startSearch({ searchId, config: { ...config, strategy } });
     const key = { searchId, replica: 0, iteration: 0 };
-    const holder = await db.pool.connect(); // holds the search row, as a concurrent transaction would
-    try {
-      await holder.query('BEGIN');
-      await lockSearch(holder, searchId);
-      const zombie = acts.sampleArchitectures({ ...key, count: 2 }); // begins, samples, then waits for the row
-      await eventually(async () => (await db.pool.query(
-        'SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE NOT l.granted AND a.datname = current_database()',
-      )).rows.length > 0, 20_000, 'the attempt to wait for the search row');
-      // Meanwhile its retry stored the batch and the replica, stopping, gave it back.
-      const tokens = [0, 0, 0, 0, 0, 0, 1]; // two layers of (height, width, filters), one anchor bit
-      await insertSampledChildren(holder, searchId, 0, 0, [0, 1].map((childIndex) => ({
-        childIndex, numLayers: 2, tokens, logProb: 0, entropy: 0, architecture: decodeArchitecture(parseSearchConfig(config).space, 2, tokens),
-      })));
-      assert.equal(await giveBackBatch(holder, key), 2);
-      await holder.query('COMMIT');
-      assert.deepEqual((await zombie).children, [], 'the late attempt stores nothing');
-    } finally {
-      holder.release();
-    }
+    const sample = (activityId: string) => attemptOf(activityId).run(acts.sampleArchitectures, { ...key, count: 2 }) as Promise<SampledBatch>;
+    assert.equal((await sample('7')).children.length, 2, 'the retry the workflow took stores the batch');
+    assert.deepEqual(await acts.releaseBatch(key), { released: 2 }); // the replica stopped
+    assert.deepEqual((await sample('7')).children, [], 'the older attempt of activity 7, arriving late');
     assert.deepEqual(await iterationChildren(db.pool, searchId, 0, 0), []);
     assert.equal(await sampledChildrenCount(db.pool, searchId), 0, 'the budget counts no child of it');
-    // The iteration sampled anew (an attempt begun after the release) stores its batch.
-    assert.equal((await acts.sampleArchitectures({ ...key, count: 2 })).children.length, 2);
+    assert.equal((await sample('12')).children.length, 2, 'another activity for the same iteration is not fenced');
   });
 }
+
+test('an attempt that found the budget spent fences its activity: an older attempt arriving after budget was given back stores nothing', async () => {
+  const acts = controller();
+  await acts.startSearch({ searchId: 'spent', config: { ...config, budget: { childrenPerIteration: 2, maxChildren: 2 } } });
+  const replica = (r: number, activityId: string) => new MockActivityEnvironment({ activityId, workflowExecution: { workflowId: `spent/replica-${r}`, runId: 'run-1' } })
+    .run(acts.sampleArchitectures, { searchId: 'spent', replica: r, iteration: 0, count: 2 }) as Promise<SampledBatch>;
+  assert.equal((await replica(0, '1')).children.length, 2);
+  assert.deepEqual((await replica(1, '1')).children, [], 'replica 1 finds the budget spent, and its workflow ends sampling');
+  assert.deepEqual(await acts.releaseBatch({ searchId: 'spent', replica: 0, iteration: 0 }), { released: 2 });
+  assert.deepEqual((await replica(1, '1')).children, [], 'an older attempt of replica 1\'s activity stores nothing, though budget came back');
+  assert.equal(await sampledChildrenCount(db.pool, 'spent'), 0);
+});
 
 test('trainChild trains once, heartbeats, and a retry returns the stored result', async () => {
   const env = new MockActivityEnvironment();
