@@ -110,9 +110,9 @@ async function childThroughput(adminUrl: string, temporalAddress: string, concur
     const pct = (rate: number) => `${((100 * rate) / ideal).toFixed(1)}%`;
     // CPU per child over the whole search, and the rate the cores could carry at that cost.
     const total = cpu.byCommand.reduce((sum, [, s]) => sum + s, 0);
-    const perChild = (s: number) => `${((1000 * s) / rows.length).toFixed(1)}`;
+    const perChild = (s: number) => `${((1000 * s) / Math.max(1, rows.length)).toFixed(1)}`;
     const kinds = cpu.byCommand.slice(0, 6).map(([command, s]) => `${command} ${perChild(s)}`).join(', ');
-    const ceiling = cpu.cores / (total / rows.length);
+    const ceiling = cpu.cores / (total / Math.max(1, rows.length));
     cpuLines.push(`| ${concurrency}${sampleAhead === undefined ? '' : sampleAhead ? ', ahead' : ', barrier'} | ${(100 * cpu.machineBusy).toFixed(0)}% | ${perChild(total)} | ${kinds} | ${ceiling.toFixed(1)} (${pct(ceiling)}) |`);
     return `| ${concurrency}${sampleAhead === undefined ? '' : sampleAhead ? ', ahead' : ', barrier'} | ${replicas} × ${m} | ${rows.length} | ${span.toFixed(1)} s | ${(rows.length / span).toFixed(2)} (${pct(rows.length / span)}) | ${steady.toFixed(2)} (${pct(steady)}) | ${ideal.toFixed(2)} | ${wall.toFixed(1)} s |`;
   } finally {

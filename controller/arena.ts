@@ -8,24 +8,36 @@ import { KERNELS_BASE64 } from './kernels-binary';
 /** The exports of kernels.wat: byte addresses in the arena's memory, and element counts. */
 export interface Kernels {
   addProduct(out: number, a: number, rows: number, inner: number, w: number, cols: number): void;
-  addProductTransposed(out: number, d: number, rows: number, cols: number, w: number, inner: number): void;
-  addProductTransposedT(out: number, d: number, rows: number, cols: number, wt: number, inner: number, stride: number): void;
+  addProductTransposed(out: number, d: number, rows: number, cols: number, wt: number, inner: number, stride: number): void;
   addOuter(gw: number, a: number, rows: number, inner: number, d: number, cols: number): void;
 }
+
+/**
+ * The part of Node's WebAssembly API used here, typed locally: the ES2022 lib tsconfig.json targets
+ * has no WebAssembly, and a global declaration of our own could clash with a later @types/node.
+ */
+interface WasmModule { readonly kind?: 'module' }
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer };
+  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: Record<string, unknown> };
+  validate(bytes: Uint8Array): boolean;
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 /** Zeroed arrays of a given length. */
 export type Alloc = (length: number) => Float64Array;
 
 export const plainAlloc: Alloc = (length) => new Float64Array(length);
 
-let compiled: WebAssembly.Module | null | undefined; // undefined until first asked; null where this runtime cannot run it
+let compiled: WasmModule | null | undefined; // undefined until first asked; null where this runtime cannot run it
 let enabled = true;
 const kernelsByMemory = new WeakMap<ArrayBufferLike, Kernels>();
 
-function kernelModule(): WebAssembly.Module | null {
+function kernelModule(): WasmModule | null {
   if (compiled === undefined) {
     const bytes = Buffer.from(KERNELS_BASE64, 'base64');
-    compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    compiled = wasm.validate(bytes) ? new wasm.Module(bytes) : null;
   }
   return compiled;
 }
@@ -41,15 +53,15 @@ export function useWasmKernels(on: boolean): void {
 }
 
 /** A memory of `doubles` float64 values with the kernels bound to it; null if the runtime refuses one (address space). */
-function wasmMemory(module: WebAssembly.Module, doubles: number): Float64Array | null {
-  let memory: WebAssembly.Memory;
+function wasmMemory(module: WasmModule, doubles: number): Float64Array | null {
+  let memory: InstanceType<WasmApi['Memory']>;
   try {
-    memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((doubles * 8) / 65536)) });
+    memory = new wasm.Memory({ initial: Math.max(1, Math.ceil((doubles * 8) / 65536)) });
   } catch (err) {
     if (err instanceof RangeError) return null; // "could not allocate memory": the JS loops do the same arithmetic
     throw err;
   }
-  kernelsByMemory.set(memory.buffer, new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels);
+  kernelsByMemory.set(memory.buffer, new wasm.Instance(module, { env: { memory } }).exports as unknown as Kernels);
   return new Float64Array(memory.buffer);
 }
 

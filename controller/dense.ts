@@ -3,7 +3,8 @@
 // library: sizes are the controller's (tens of units), where a plain loop beats dispatching kernels.
 // Each loop handles four rows of W at once, so every output element is loaded and stored a quarter
 // as often (about twice as fast in V8 as the one-row loop, measured on the 35-unit LSTM). When all three
-// arrays lie in one arena (arena.ts), the same arithmetic runs as kernels.wat instead, bit-identical.
+// arrays lie in one arena (arena.ts), the same arithmetic runs as kernels.wat instead, bit-identical
+// (but for a NaN's payload). `out` never overlaps the arrays read: the two routes would then differ.
 import { kernelsOf, type Alloc } from './arena';
 
 /** Wᵀ of a whole [rows, cols] matrix W: values[j · stride + k] = W[k, j], stride = rows. */
@@ -51,11 +52,8 @@ export function addProduct(out: Float64Array, outAt: number, a: Float64Array, aA
 export function addProductTransposed(out: Float64Array, outAt: number, d: Float64Array, dAt: number, rows: number, cols: number, w: Float64Array, wAt: number, inner: number, wT?: Transposed): void {
   const kernels = kernelsOf(out.buffer);
   if (kernels && wT && d.buffer === out.buffer && wT.values.buffer === out.buffer) {
-    kernels.addProductTransposedT(out.byteOffset + 8 * outAt, d.byteOffset + 8 * dAt, rows, cols, wT.values.byteOffset + 8 * (wAt / cols), inner, wT.stride);
-    return;
-  }
-  if (kernels && d.buffer === out.buffer && w.buffer === out.buffer) {
-    kernels.addProductTransposed(out.byteOffset + 8 * outAt, d.byteOffset + 8 * dAt, rows, cols, w.byteOffset + 8 * wAt, inner);
+    if (wAt % cols !== 0 || wT.values.length !== w.length || wAt / cols + inner > wT.stride) throw new Error(`Wᵀ does not match W [${w.length / cols}, ${cols}] at row ${wAt / cols}`);
+    kernels.addProductTransposed(out.byteOffset + 8 * outAt, d.byteOffset + 8 * dAt, rows, cols, wT.values.byteOffset + 8 * (wAt / cols), inner, wT.stride);
     return;
   }
   for (let r = 0; r < rows; r++) {
