@@ -6,12 +6,13 @@ import { parseSearchConfig, parseSearchId } from '../config/parse';
 import type { SearchConfig, SearchConfigInput } from '../config/search-config';
 import { initialParameters } from '../controller/parameters';
 import { controllerSpec } from '../controller/controller';
-import { sampleTokens } from '../controller/sample';
+import { sampleBatch } from '../controller/sample';
 import { NotFoundError } from '../errors';
 import { mixSeed } from '../random/prng';
 import { l2Norm } from '../reinforce/adam';
 import { advantages, mean, updateBaseline } from '../reinforce/baseline';
-import { reinforceGradient } from '../reinforce/estimator';
+import { reinforceGradient, reinforceGradientOfPass } from '../reinforce/estimator';
+import { SampledPasses } from '../reinforce/sampled-passes';
 import { describeArchitecture } from '../space/architecture';
 import { decodeArchitecture, depthAt } from '../space/search-space';
 import { bestChildren, insertSampledChildren, iterationChildren, sampledChildrenCount, searchProgress } from '../store/children';
@@ -25,6 +26,8 @@ import { createRetrainActivities } from './retrain';
 
 export interface ControllerDeps {
   pool: Db;
+  /** Sampling passes kept for their batch's gradient (one per worker process; tests pass their own). */
+  passes?: SampledPasses;
 }
 
 export interface BatchKey {
@@ -59,7 +62,9 @@ function samplerIdentity(): string | null {
   return `${info.workflowExecution.workflowId}/${info.workflowExecution.runId}/${info.activityId}`;
 }
 
-export function createControllerActivities({ pool }: ControllerDeps) {
+const passKey = (key: BatchKey) => `${key.searchId}/${key.replica}/${key.iteration}`;
+
+export function createControllerActivities({ pool, passes = new SampledPasses() }: ControllerDeps) {
   const configs = new Map<string, SearchConfig>();
   const configOf = async (searchId: string) => {
     let config = configs.get(searchId);
@@ -112,7 +117,9 @@ export function createControllerActivities({ pool }: ControllerDeps) {
         const snapshot = await pullParameters(pool, input.searchId);
         // The first attempt draws what the in-process strategies draw for this (replica, iteration).
         const seed = attempt === 0 ? mixSeed(config.seed, input.replica, input.iteration) : mixSeed(config.seed, input.replica, input.iteration, attempt);
-        const sampled = sampleTokens(controllerSpec(config), snapshot.params, numLayers, wanted, seed).map((s, childIndex) => ({
+        const { samples, pass } = sampleBatch(controllerSpec(config), snapshot.params, numLayers, wanted, seed);
+        let storedWhole = false; // this attempt stored every sample it drew: its pass is the batch's
+        const sampled = samples.map((s, childIndex) => ({
           childIndex, numLayers, tokens: s.tokens, logProb: s.logProb, entropy: s.entropy,
           architecture: decodeArchitecture(config.space, numLayers, s.tokens),
         }));
@@ -132,11 +139,15 @@ export function createControllerActivities({ pool }: ControllerDeps) {
           await ensureBaseline(client, input.searchId, input.replica);
           await saveSnapshot(client, input.searchId, input.replica, input.iteration, snapshot);
           await insertSampledChildren(client, input.searchId, input.replica, input.iteration, sampled.slice(0, count));
+          storedWhole = count === sampled.length;
           if (sampler) await recordSampler(client, input, sampler);
           return 'stored';
         });
         if (outcome === 'spent') return { numLayers, children: [] };
-        if (outcome === 'stored') return toBatch(await iterationChildren(pool, input.searchId, input.replica, input.iteration));
+        if (outcome === 'stored') {
+          if (storedWhole) passes.keep(passKey(input), snapshot.params, numLayers, pass);
+          return toBatch(await iterationChildren(pool, input.searchId, input.replica, input.iteration));
+        }
       }
     },
 
@@ -168,8 +179,12 @@ export function createControllerActivities({ pool }: ControllerDeps) {
       const baselineBefore = await readBaseline(pool, input.searchId, input.replica);
       const { baseline, advantages: adv } = advantages(rewards, baselineBefore);
       const numLayers = children[0]!.numLayers;
-      const result = reinforceGradient(controllerSpec(config), snapshot.params, numLayers,
-        children.map((c, k) => ({ tokens: c.tokens, advantage: adv[k]! })), config.controller.entropyWeight);
+      const spec = controllerSpec(config);
+      // The pass this process sampled the batch in, if it did (reinforce/sampled-passes.ts); else replay the tokens.
+      const pass = passes.find(passKey(input), snapshot.params, numLayers, children.map((c) => c.tokens));
+      const result = pass
+        ? reinforceGradientOfPass(spec, pass, adv, config.controller.entropyWeight)
+        : reinforceGradient(spec, snapshot.params, numLayers, children.map((c, k) => ({ tokens: c.tokens, advantage: adv[k]! })), config.controller.entropyWeight);
       heartbeat();
       const adam = { learningRate: config.controller.learningRate };
       const pushes = await Promise.all((await shardLayout(pool, input.searchId)).map((range) => pushShardGradient(pool, {
@@ -192,7 +207,7 @@ export function createControllerActivities({ pool }: ControllerDeps) {
           await insertUpdate(client, row);
           await deleteSnapshot(client, input.searchId, input.replica, input.iteration);
           return row;
-        });
+        }).finally(() => passes.forget(passKey(input)));
       } catch (err) {
         // A concurrent attempt of this same update committed first: return what it stored.
         if (err instanceof AlreadyApplied || isUniqueViolation(err)) {

@@ -10,6 +10,7 @@ import { loadTf } from '../../backend/tf';
 import type { SearchConfigInput } from '../../config/search-config';
 import type { ImageDataset } from '../../data/dataset';
 import { NotFoundError } from '../../errors';
+import { SampledPasses } from '../../reinforce/sampled-passes';
 import { finishChild, getChild, iterationChildren, sampledChildrenCount, startTraining } from '../../store/children';
 import { loadSnapshot, pullParameters } from '../../store/parameters';
 import { createTestDatabase, type TestDatabase } from '../support/servers';
@@ -129,6 +130,29 @@ test('an attempt that found the budget spent fences its activity: an older attem
   assert.deepEqual(await acts.releaseBatch({ searchId: 'spent', replica: 0, iteration: 0 }), { released: 2 });
   assert.deepEqual((await replica(1, '1')).children, [], 'an older attempt of replica 1\'s activity stores nothing, though budget came back');
   assert.equal(await sampledChildrenCount(db.pool, 'spent'), 0);
+});
+
+test('an update from the pass its own process sampled the batch in equals, bit for bit, one that replays the tokens', async () => {
+  const passes = new SampledPasses();
+  const same = createControllerActivities({ pool: db.pool, passes }); // samples and updates: the pass is kept
+  const sampler = controller();
+  const updater = controller(); // another process: it has no pass and replays
+  const run = async (searchId: string, sample: typeof same, update: typeof same) => {
+    await sample.startSearch({ searchId, config });
+    for (const iteration of [0, 1]) {
+      await sample.sampleArchitectures({ searchId, replica: 0, iteration, count: 2 });
+      await rewardAll(searchId, iteration, iteration === 0 ? [0.2, 0.6] : [0.7, 0.1]);
+      await update.applyReinforceUpdate({ searchId, replica: 0, iteration });
+    }
+    const { rows: updates } = await db.pool.query('SELECT iteration, loss, gradient_norm, baseline_after FROM updates WHERE search_id = $1 ORDER BY iteration', [searchId]);
+    const { rows: shards } = await db.pool.query<{ params: Buffer; adam_m: Buffer }>('SELECT params, adam_m FROM parameter_shards WHERE search_id = $1 ORDER BY shard', [searchId]);
+    return { updates, shards };
+  };
+  const kept = await run('pass-kept', same, same);
+  assert.equal(passes.hits, 2, 'both updates took the kept pass');
+  const replayed = await run('pass-replayed', sampler, updater);
+  assert.deepEqual(kept.updates, replayed.updates);
+  assert.ok(kept.shards.every((s, i) => s.params.equals(replayed.shards[i]!.params) && s.adam_m.equals(replayed.shards[i]!.adam_m)), 'the parameters and Adam slots match bit for bit');
 });
 
 test('trainChild trains once, heartbeats, and a retry returns the stored result', async () => {
