@@ -16,6 +16,7 @@ import { addProduct } from '../../controller/dense';
 import { initialParameters } from '../../controller/parameters';
 import { sampleBatch, sampleTokens, type SampledTokens } from '../../controller/sample';
 import { reinforceGradient, reinforceGradientOfPass, type ScoredSample } from '../../reinforce/estimator';
+import { SampledPasses } from '../../reinforce/sampled-passes';
 import { depthAt } from '../../space/search-space';
 import { tfReinforceGradient, tfSampleTokens } from '../../test/support/tf-controller';
 import { report, runBench } from '../results-file';
@@ -89,9 +90,10 @@ async function main(): Promise<void> {
     '(who goes first rotates by round); median (min–max) over rounds of ms per iteration. CPU = user + system time of this process (all its threads:',
     'tfjs-node runs several). Wall time counts the other jobs on the machine too; the CPU figures are the comparable ones.',
     '"replay" takes the gradient by replaying the tokens, as the durable activities do; "same pass" reuses the sampling pass.',
-    '"JS" is the plain controller with its matrix products in JavaScript loops; "wasm" with them as controller/kernels.wat (bit-identical results).', '',
-    '| case | per-op tfjs CPU | JS replay CPU | JS same pass CPU | wasm replay CPU | wall | wasm same pass CPU | wall | CPU speed-up of wasm: replay / same pass |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '"JS" is the plain controller with its matrix products in JavaScript loops; "wasm" with them as controller/kernels.wat (bit-identical results).',
+    '"kept pass" is the workflow\'s route when one worker process samples and updates (reinforce/sampled-passes.ts).', '',
+    '| case | per-op tfjs CPU | JS replay CPU | JS same pass CPU | wasm replay CPU | wall | wasm same pass CPU | wall | wasm kept pass CPU | CPU speed-up of wasm: replay / same pass |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   const before = calibration(rounds);
   for (const c of cases) {
@@ -114,7 +116,19 @@ async function main(): Promise<void> {
         reinforceGradientOfPass(c.spec, pass, scored(samples).map((s) => s.advantage), c.entropyWeight);
       });
     };
-    const kinds = { old, jsReplay: replay(false), jsSamePass: samePass(false), replay: replay(true), samePass: samePass(true) };
+    // The durable route when one worker process samples and updates: the sampling pass is kept and found again.
+    const kept = () => {
+      useWasmKernels(true);
+      const passes = new SampledPasses();
+      return timed(iterations, (i) => {
+        const { samples, pass } = sampleBatch(c.spec, params, c.numLayers, c.m, i);
+        passes.keep(String(i), params, c.numLayers, pass);
+        const found = passes.find(String(i), params, c.numLayers, samples.map((s) => s.tokens))!;
+        reinforceGradientOfPass(c.spec, found, scored(samples).map((s) => s.advantage), c.entropyWeight);
+        passes.forget(String(i));
+      });
+    };
+    const kinds = { old, jsReplay: replay(false), jsSamePass: samePass(false), replay: replay(true), samePass: samePass(true), kept };
     const names = Object.keys(kinds) as (keyof typeof kinds)[];
     const runs = Object.fromEntries(names.map((k) => [k, [] as Timing[]])) as Record<keyof typeof kinds, Timing[]>;
     for (const run of Object.values(kinds)) run(); // warm-up: tfjs kernels and V8's optimised code
@@ -125,7 +139,7 @@ async function main(): Promise<void> {
     useWasmKernels(true);
     const cpu = (kind: keyof typeof runs) => runs[kind].map((x) => x.cpu);
     const wall = (kind: keyof typeof runs) => runs[kind].map((x) => x.wall);
-    lines.push(`| ${c.name} | ${spread(cpu('old'))} | ${spread(cpu('jsReplay'))} | ${spread(cpu('jsSamePass'))} | ${spread(cpu('replay'))} | ${spread(wall('replay'))} | ${spread(cpu('samePass'))} | ${spread(wall('samePass'))} | `
+    lines.push(`| ${c.name} | ${spread(cpu('old'))} | ${spread(cpu('jsReplay'))} | ${spread(cpu('jsSamePass'))} | ${spread(cpu('replay'))} | ${spread(wall('replay'))} | ${spread(cpu('samePass'))} | ${spread(wall('samePass'))} | ${spread(cpu('kept'))} | `
       + `${(median(cpu('jsReplay')) / median(cpu('replay'))).toFixed(1)}× / ${(median(cpu('jsSamePass')) / median(cpu('samePass'))).toFixed(1)}× |`);
     process.stdout.write(`${lines.at(-1)}\n`);
   }
