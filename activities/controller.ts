@@ -26,7 +26,7 @@ import { createRetrainActivities } from './retrain';
 
 export interface ControllerDeps {
   pool: Db;
-  /** Sampling passes kept for their batch's gradient (one per worker process; tests pass their own). */
+  /** Sampling passes kept for their batch's gradient (one set per worker process; tests pass their own). */
   passes?: SampledPasses;
 }
 
@@ -139,7 +139,7 @@ export function createControllerActivities({ pool, passes = new SampledPasses() 
           await ensureBaseline(client, input.searchId, input.replica);
           await saveSnapshot(client, input.searchId, input.replica, input.iteration, snapshot);
           await insertSampledChildren(client, input.searchId, input.replica, input.iteration, sampled.slice(0, count));
-          storedWhole = count === sampled.length;
+          storedWhole = count >= sampled.length;
           if (sampler) await recordSampler(client, input, sampler);
           return 'stored';
         });
@@ -161,11 +161,15 @@ export function createControllerActivities({ pool, passes = new SampledPasses() 
     async applyReinforceUpdate(input: BatchKey): Promise<UpdateRow> {
       heartbeat();
       const done = await findUpdate(pool, input.searchId, input.replica, input.iteration);
-      if (done) return done;
+      if (done) {
+        passes.forget(passKey(input));
+        return done;
+      }
       const config = await configOf(input.searchId);
       const snapshot = await loadSnapshot(pool, input.searchId, input.replica, input.iteration);
       if (!snapshot) {
         // A concurrent attempt may have applied the update (and dropped the snapshot) since we looked.
+        passes.forget(passKey(input));
         const applied = await findUpdate(pool, input.searchId, input.replica, input.iteration);
         if (applied) return applied;
         throw new NotFoundError(`no parameter snapshot for ${input.searchId} replica ${input.replica} iteration ${input.iteration}`);
@@ -227,6 +231,7 @@ export function createControllerActivities({ pool, passes = new SampledPasses() 
      * running after timing out, does not store the batch again.
      */
     async releaseBatch(input: BatchKey): Promise<{ released: number }> {
+      passes.forget(passKey(input));
       return withTransaction(pool, async (client) => {
         await lockSearch(client, input.searchId);
         return { released: await giveBackBatch(client, input) };

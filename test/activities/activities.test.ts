@@ -145,14 +145,19 @@ test('an update from the pass its own process sampled the batch in equals, bit f
       await update.applyReinforceUpdate({ searchId, replica: 0, iteration });
     }
     const { rows: updates } = await db.pool.query('SELECT iteration, loss, gradient_norm, baseline_after FROM updates WHERE search_id = $1 ORDER BY iteration', [searchId]);
-    const { rows: shards } = await db.pool.query<{ params: Buffer; adam_m: Buffer }>('SELECT params, adam_m FROM parameter_shards WHERE search_id = $1 ORDER BY shard', [searchId]);
+    const { rows: shards } = await db.pool.query<{ params: Buffer; adam_m: Buffer; adam_v: Buffer; adam_step: number }>(
+      'SELECT params, adam_m, adam_v, adam_step FROM parameter_shards WHERE search_id = $1 ORDER BY shard', [searchId]);
     return { updates, shards };
   };
   const kept = await run('pass-kept', same, same);
   assert.equal(passes.hits, 2, 'both updates took the kept pass');
   const replayed = await run('pass-replayed', sampler, updater);
   assert.deepEqual(kept.updates, replayed.updates);
-  assert.ok(kept.shards.every((s, i) => s.params.equals(replayed.shards[i]!.params) && s.adam_m.equals(replayed.shards[i]!.adam_m)), 'the parameters and Adam slots match bit for bit');
+  assert.ok(kept.shards.every((s, i) => {
+    const r = replayed.shards[i]!;
+    return s.params.equals(r.params) && s.adam_m.equals(r.adam_m) && s.adam_v.equals(r.adam_v) && s.adam_step === r.adam_step;
+  }), 'the parameters and Adam slots match bit for bit');
+  assert.equal(passes.size, 0, 'an applied update lets its pass go');
 });
 
 test('trainChild trains once, heartbeats, and a retry returns the stored result', async () => {
