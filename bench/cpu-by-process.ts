@@ -5,10 +5,11 @@
 // outlive them. Other people's jobs on a shared machine land in their own groups.
 import fs from 'node:fs';
 import os from 'node:os';
+import { commandLine } from '../dev/processes';
 
 export interface CpuSnapshot {
   readonly at: number; // ms
-  readonly byPid: ReadonlyMap<number, { command: string; seconds: number }>;
+  readonly byPid: ReadonlyMap<number, { command: string; started: string; seconds: number }>;
   readonly machine: { busy: number; total: number }; // clock ticks, all cores
 }
 
@@ -17,12 +18,12 @@ const TICKS = 100; // USER_HZ on Linux
 /** A Node process by its script and first arguments (`node main.js worker controller`), others by command name. */
 function roleOf(pid: string, command: string): string {
   if (command !== 'node') return command;
-  const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).slice(1).filter((a) => !a.startsWith('--'));
+  const args = commandLine(Number(pid)).split(' ').filter(Boolean).slice(1).filter((a) => !a.startsWith('--'));
   return ['node', ...args.slice(0, 3).map((a, i) => (i === 0 ? a.split('/').pop()! : a))].join(' ');
 }
 
 export function cpuSnapshot(): CpuSnapshot {
-  const byPid = new Map<number, { command: string; seconds: number }>();
+  const byPid = new Map<number, { command: string; started: string; seconds: number }>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -30,7 +31,8 @@ export function cpuSnapshot(): CpuSnapshot {
       const close = stat.lastIndexOf(')');
       const command = roleOf(entry, stat.slice(stat.indexOf('(') + 1, close));
       const fields = stat.slice(close + 2).split(' '); // from field 3 (state) on
-      byPid.set(Number(entry), { command, seconds: (Number(fields[11]) + Number(fields[12])) / TICKS }); // utime, stime
+      // utime, stime; starttime tells a reused pid apart (a kernel worker's name changes with its work)
+      byPid.set(Number(entry), { command, started: fields[19]!, seconds: (Number(fields[11]) + Number(fields[12])) / TICKS });
     } catch {
       // the process ended while we read
     }
@@ -52,7 +54,7 @@ export function cpuBetween(a: CpuSnapshot, b: CpuSnapshot): CpuUse {
   const byCommand = new Map<string, number>();
   for (const [pid, now] of b.byPid) {
     const before = a.byPid.get(pid);
-    const used = now.seconds - (before && before.command === now.command ? before.seconds : 0);
+    const used = now.seconds - (before && before.started === now.started ? before.seconds : 0);
     if (used > 0) byCommand.set(now.command, (byCommand.get(now.command) ?? 0) + used);
   }
   return {
