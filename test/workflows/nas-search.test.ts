@@ -226,6 +226,11 @@ test('stop while paused gives back the batch sampled ahead: nothing left sampled
   assert.equal(children.length, result.childrenDone);
   assert.ok(children.every((c) => c.status === 'succeeded' || c.status === 'failed'), children.map((c) => c.status).join(' '));
   assert.equal((await tableCounts(h.db.pool)).parameter_snapshots, 0);
+  // The activity that sampled the given-back batch is fenced by its Temporal identity (workflow, run, activity id).
+  const { rows: fenced } = await h.db.pool.query<{ activity: string; reason: string }>('SELECT activity, reason FROM fenced_samplers WHERE search_id = $1', [searchId]);
+  assert.equal(fenced.length, 1, JSON.stringify(fenced));
+  assert.equal(fenced[0]!.reason, 'released');
+  assert.match(fenced[0]!.activity, new RegExp(`^${searchId}/replica-0/[0-9a-f-]{36}/\\d+$`));
 });
 
 test('the same seed and config on fresh databases give the same architectures and the same final parameters, with or without a new run every iteration', async () => {
