@@ -16,12 +16,12 @@ import { NAS_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
 export { NAS_SEARCH_ATTRIBUTES };
 
-export type TemporalPaths = { dir: string; db: string; log: string; pid: string };
+export type TemporalPaths = { dir: string; db: string; log: string; pid: string; singlePartition: string };
 
 export function temporalPaths(home: string): TemporalPaths {
   const dir = path.join(home, 'temporal');
   const file = (name: string) => path.join(dir, name);
-  return { dir, db: file('dev.sqlite'), log: file('server.log'), pid: file('server.pid') };
+  return { dir, db: file('dev.sqlite'), log: file('server.log'), pid: file('server.pid'), singlePartition: file('single-partition') };
 }
 
 export type EnsureOptions = {
@@ -89,6 +89,8 @@ async function startDevServer(runtime: RuntimeConfig): Promise<number> {
   const paths = temporalPaths(runtime.home);
   fs.mkdirSync(paths.dir, { recursive: true });
   const cli = await temporalCli(runtime);
+  // A new state file gets one partition per task queue, and keeps it (the marker file says so).
+  if (!fs.existsSync(paths.db)) fs.writeFileSync(paths.singlePartition, 'one partition per task queue: this dev server was created with it\n');
   const log = fs.openSync(paths.log, 'a');
   try {
     // detached: own process group and session, so neither our exit nor a Ctrl-C to us stops it.
@@ -107,8 +109,18 @@ function devServerArgs(runtime: RuntimeConfig, paths: TemporalPaths): string[] {
   const attributes = Object.entries(NAS_SEARCH_ATTRIBUTES).flatMap(([k, t]) => ['--search-attribute', `${k}=${t}`]);
   return ['server', 'start-dev', '--db-filename', paths.db, '--ip', host, '--port', String(port),
     '--ui-port', String(runtime.temporal.uiPort), '--namespace', runtime.temporal.namespace,
-    '--log-level', 'warn', ...attributes];
+    '--log-level', 'warn', ...attributes, ...(fs.existsSync(paths.singlePartition) ? SINGLE_PARTITION : [])];
 }
+
+/**
+ * The dev server splits each task queue into 4 partitions, as a cluster does; on one host a task that
+ * lands in a partition without a waiting poller is forwarded, at a cost in CPU and latency (issue 11:
+ * 7–8 ms less CPU per child at 256 concurrent simulated children, `bench/results/2026-12-02-scaling-partitions.md`).
+ * Only for a state file created with it: tasks already in partitions 1–3 of an older one would never
+ * be read again with one read partition, and our activities have no schedule-to-start timeout.
+ */
+const SINGLE_PARTITION = ['matching.numTaskqueueReadPartitions', 'matching.numTaskqueueWritePartitions']
+  .flatMap((key) => ['--dynamic-config-value', `${key}=1`]);
 
 /** The pid once the child is running; rejects if it could not be executed at all. */
 function spawned(child: ReturnType<typeof spawn>): Promise<number> {

@@ -41,6 +41,14 @@ async function withClient<T>(use: (client: Client, connection: Connection) => Pr
   }
 }
 
+/** How many partitions the server keeps for a task queue's workflow and activity tasks. */
+async function partitions(taskQueue: string): Promise<{ workflow: number; activity: number }> {
+  return withClient(async (_client, connection) => {
+    const listed = await connection.workflowService.listTaskQueuePartitions({ namespace: runtime.temporal.namespace, taskQueue: { name: taskQueue } });
+    return { workflow: listed.workflowTaskQueuePartitions?.length ?? 0, activity: listed.activityTaskQueuePartitions?.length ?? 0 };
+  });
+}
+
 test('starts the dev server detached, with its pid file, namespace and search attributes', async (t) => {
   const started = Date.now();
   assert.equal(await ensureTemporal(runtime), `127.0.0.1:${PORT}`);
@@ -73,6 +81,20 @@ test('a workflow started before a restart is still there after it (sqlite state 
   const description = await withClient((client) => client.workflow.getHandle(workflowId).describe());
   assert.equal(description.status.name, 'RUNNING');
   assert.equal(description.type, 'nasDevProbe');
+});
+
+test('a state file it created has one partition per task queue; an older one keeps the server default', async () => {
+  assert.ok(fs.existsSync(temporalPaths(home).singlePartition));
+  assert.deepEqual(await partitions('nas-dev-test-unpolled'), { workflow: 1, activity: 1 });
+  // A state file from before the marker: its tasks may sit in partitions 1..n, so it keeps n.
+  await stopTemporal(runtime);
+  fs.rmSync(temporalPaths(home).singlePartition);
+  await ensureTemporal(runtime);
+  const older = await partitions('nas-dev-test-unpolled');
+  assert.ok(older.workflow > 1 && older.activity > 1, JSON.stringify(older));
+  assert.equal(fs.existsSync(temporalPaths(home).singlePartition), false);
+  const description = await withClient((client) => client.workflow.getHandle(`nas-dev-probe-${process.pid}`).describe());
+  assert.equal(description.status.name, 'RUNNING');
 });
 
 test('a dev server that cannot start (its UI port taken) fails soon with its log', async () => {
