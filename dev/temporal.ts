@@ -115,7 +115,8 @@ function devServerArgs(runtime: RuntimeConfig, paths: TemporalPaths): string[] {
 /**
  * The dev server splits each task queue into 4 partitions, as a cluster does; on one host a task that
  * lands in a partition without a waiting poller is forwarded, at a cost in CPU and latency (issue 11:
- * 7–8 ms less CPU per child at 256 concurrent simulated children, `bench/results/2026-12-02-scaling-partitions.md`).
+ * with one, a few ms less CPU a child at 256 concurrent simulated children and shorter slot hand-offs,
+ * `bench/results/2026-12-02-scaling-partitions.md`).
  * Only for a state file created with it: tasks already in partitions 1–3 of an older one would never
  * be read again with one read partition, and our activities have no schedule-to-start timeout.
  */
