@@ -1,5 +1,6 @@
 // Tests for dev/temporal.ts against the real `temporal server start-dev` in a temporary NAS_HOME
-// (port 7436, UI 8436): start, connect, search attributes, and a workflow kept across a restart.
+// (port 7436, UI 8436): start, connect, search attributes, a workflow kept across a restart, and how
+// many partitions a task queue gets (one for a state file it created, the server's default for an older one).
 // No worker runs here: the probe workflow sits on a task queue nobody polls.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
