@@ -80,20 +80,39 @@ test('regularized evolution on the CNN space: children after the population fill
   }
 });
 
-test('random search on the recurrent-cell space runs durably and proposes what the in-process strategy proposes', async () => {
-  const config: SearchConfigInput = {
-    seed: 13, strategy: 'random', space: { kind: 'rnnCell', base: 2 },
+/** A tiny recurrent-cell search on the tiny PTB folder, 3 children an iteration. */
+function cellConfig(strategy: 'random' | 'evolution', seed: number, maxChildren: number): SearchConfigInput {
+  return {
+    seed, strategy, space: { kind: 'rnnCell', base: 2 },
     languageModel: { embeddingSize: 8, hiddenSize: 8, layers: 1, bptt: 8, batchSize: 4, dropout: 0, epochs: 1, optimizer: 'adam', learningRate: 0.02, rewardConstant: 80 },
     data: { source: 'ptb', path: folder },
-    budget: { childrenPerIteration: 3, maxChildren: 6 },
+    budget: { childrenPerIteration: 3, maxChildren },
+    evolution: { populationSize: 3, sampleSize: 2, childrenPerCycle: 3 },
     trainingTaskQueue: workers.trainingQueue,
     timeouts: { childHeartbeatSeconds: 10, controllerHeartbeatSeconds: 10, childStartToCloseMinutes: 2, controllerStartToCloseMinutes: 2 },
   };
+}
+
+test('random search on the recurrent-cell space runs durably and proposes what the in-process strategy proposes', async () => {
+  const config = cellConfig('random', 13, 6);
   const { searchId, childrenDone } = await runToEnd(config, 'cell-random');
   assert.equal(childrenDone, 6);
   await assertSameAsInProcess(config, searchId, 6);
   const { rows } = await db.pool.query('SELECT architecture FROM children WHERE search_id = $1', [searchId]);
   rows.forEach((r) => assert.equal(parseArchitecture(r.architecture).kind, 'rnnCell'));
+});
+
+test('regularized evolution on the recurrent-cell space: durable, what the in-process strategy proposes, one mutation of a member', async () => {
+  const config = cellConfig('evolution', 15, 9);
+  const { searchId, childrenDone } = await runToEnd(config, 'cell-evolution');
+  assert.equal(childrenDone, 9);
+  await assertSameAsInProcess(config, searchId, 9);
+  const children = await childRecords(db.pool, searchId);
+  for (const child of children.slice(3)) {
+    const population = children.filter((c) => c.iteration < child.iteration).slice(-3);
+    const distances = population.map((p) => p.tokens.filter((t, j) => t !== child.tokens[j]).length);
+    assert.ok(distances.includes(1), `cell ${child.iteration}/${child.childIndex} is one token from a member of its population`);
+  }
 });
 
 test('budget.maxMinutes: nothing is sampled after the time is up; the search completes short of maxChildren', async () => {
