@@ -1,6 +1,7 @@
 // The sampling step of baseline searches and the wall-time budget, against a real PostgreSQL: a search
 // begun before baseline_streams goes on replaying as it began, a retry returns the stored batch, and
-// once budget.maxMinutes have passed no strategy samples another child.
+// once budget.maxMinutes have passed no strategy samples another child; a proposal reads only the last stream
+// state and the last P rewarded children (constant cost per iteration).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createControllerActivities } from '../../activities';
@@ -83,3 +84,37 @@ for (const strategy of ['reinforce', 'random', 'evolution'] as const) {
   });
 }
 
+
+test('an evolution proposal reads only the last stream state and the last P rewarded children, never older history', async () => {
+  const input: SearchConfigInput = {
+    seed: 11, strategy: 'evolution', space: { kind: 'cnn', filterHeights: [1, 3, 5], filterWidths: [1, 3, 5], filters: [2, 4, 8] },
+    schedule: { startLayers: 3, addLayers: 0, everyChildren: 100, maxLayers: 3 }, budget: { childrenPerIteration: 1, maxChildren: 20 },
+    evolution: { populationSize: 2, sampleSize: 2 },
+  };
+  const rewards = [0.2, 0.9, 0.4, 0.6, 0.3];
+  const proposalAfterHistory = async (searchId: string, tamper: string[]) => {
+    await controller().startSearch({ searchId, config: input });
+    for (const [iteration, value] of rewards.entries()) {
+      await controller().sampleArchitectures({ searchId, replica: 0, iteration, count: 1 });
+      await reward(searchId, iteration, 0, value);
+    }
+    for (const sql of tamper) await db.pool.query(sql, [searchId]);
+    const next = await controller().sampleArchitectures({ searchId, replica: 0, iteration: rewards.length, count: 1 });
+    return next.children.map((c) => c.summary);
+  };
+  const untouched = await proposalAfterHistory('history-a', []);
+  // Everything older than the population (the last 2 rewarded children) and the latest stream state, rewritten.
+  const older = await proposalAfterHistory('history-b', [
+    'UPDATE children SET reward = 1 - reward, best_validation_accuracy = 1 - best_validation_accuracy WHERE search_id = $1 AND iteration < 3',
+    'UPDATE baseline_streams SET state = 12345 WHERE search_id = $1 AND iteration < 4',
+  ]);
+  assert.deepEqual(older, untouched, 'history outside the population and the latest stream state changes nothing');
+  // The latest stream state is what the proposal continues from.
+  const stream = await proposalAfterHistory('history-c', ['UPDATE baseline_streams SET state = 12345 WHERE search_id = $1 AND iteration = 4']);
+  assert.notDeepEqual(stream, untouched, 'the stored stream state drives the proposal');
+  // And the population is read: its members (the last two children) are what the proposal mutates.
+  const population = await proposalAfterHistory('history-d', [
+    'UPDATE children SET tokens = (SELECT tokens FROM children WHERE search_id = $1 AND iteration = 0) WHERE search_id = $1 AND iteration >= 3',
+  ]);
+  assert.notDeepEqual(population, untouched, 'the population is the parent');
+});
