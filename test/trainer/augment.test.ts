@@ -1,6 +1,7 @@
 // Training-batch augmentation: crop and flip move pixels exactly as trainer/augment.ts says, on images
 // worked out by hand; the same seed gives the same batch; it is off by default; and trainChild with
-// it on stays deterministic for a seed and leaks no tensor. Not whether it helps accuracy.
+// it on stays deterministic for a seed, augments the training images only, and leaks no tensor. Not
+// whether it helps accuracy.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadTf } from '../../backend/tf';
@@ -8,6 +9,7 @@ import { AugmentConfig, ChildTrainingConfig } from '../../config/child-training-
 import { parseSearchConfig } from '../../config/parse';
 import { mulberry32 } from '../../random/prng';
 import { validateCnn } from '../../space/cnn';
+import * as augmentModule from '../../trainer/augment';
 import { augmentBatch, isAugmenting } from '../../trainer/augment';
 import { trainChild } from '../../trainer/train-child';
 import { syntheticData } from './synthetic-data';
@@ -77,4 +79,29 @@ test('trainChild with crop, flip and weight decay: deterministic for its seed, d
   assert.notDeepEqual((await run(augmented, 6)).losses, first.losses);
   assert.notDeepEqual((await run(plain, 5)).losses, first.losses);
   assert.equal(tf.memory().numTensors, before);
+});
+
+test('trainChild augments the training images only, each once an epoch; validation images are never augmented', async () => {
+  const tf = loadTf('cpu');
+  const data = syntheticData({ train: 40, valid: 24, classes: 3, size: 6, seed: 12 });
+  const arch = validateCnn({ kind: 'cnn', layers: [{ filterHeight: 3, filterWidth: 3, filters: 2, stride: 1, inputs: [] }] });
+  const training = { ...ChildTrainingConfig.parse({ epochs: 2, batchSize: 16, learningRate: 0.05, rewardWindow: 2 }), augment: { cropPadding: 1, flip: true } };
+  const seen: { images: Float32Array; count: number }[] = [];
+  // The named import is a live binding to the module's export: keep the function itself to call and restore.
+  const module = augmentModule as { augmentBatch: typeof augmentBatch };
+  const original = module.augmentBatch;
+  module.augmentBatch = (images, shape, batch, augment, random) => {
+    seen.push({ images, count: batch.length });
+    return original(images, shape, batch, augment, random);
+  };
+  try {
+    const result = await trainChild(tf, { arch, data, training, seed: 3 });
+    assert.equal(result.status, 'succeeded', result.error);
+    assert.equal(result.validationAccuracies.length, 2);
+  } finally {
+    module.augmentBatch = original;
+  }
+  assert.ok(seen.length > 0, 'the training batches went through augmentBatch');
+  assert.ok(seen.every((call) => call.images === data.train.images), 'only the training images are augmented');
+  assert.equal(seen.reduce((n, call) => n + call.count, 0), 2 * data.train.count, 'each training image once an epoch');
 });
