@@ -35,14 +35,15 @@ export const PRESETS = {
    * The paper's recipe (whitening, crop + flip, Nesterov SGD 0.1, weight decay 1e-4, reward the best
    * of the last 5 epochs cubed, +2 layers per third of the budget, K replicas × m children, S shards)
    * sized for two cores, about an hour: Fashion-MNIST (`bash setup/fashion-mnist.sh` installs it
-   * here) at 14×14 with a 2-pixel pad, 2,000 train / 500 valid images, 10 epochs, depth 2 → 6, 120
-   * children. A child took 32 CPU s at 3 layers and 53 at 5 (2026-12-02, shared box).
+   * here) at 14×14 with a 2-pixel pad, 6,000 train / 1,000 valid images, 10 epochs, depth 2 → 6, 120
+   * children. With 2,000 / 500 images it took 18 minutes; at 28×28 with a 4-pixel pad children were
+   * 2.6× slower and rewarded less (bench/results/2026-12-02-paper-small-preset.md).
    */
   paperSmall: {
     space: DIGITS.space,
     schedule: { startLayers: 2, addLayers: 2, everyChildren: 40, maxLayers: 6 },
     child: { ...PAPER_CHILD, epochs: 10, batchSize: 64, augment: { cropPadding: 2, flip: true } },
-    data: { source: 'idx', path: '/usr/share/datasets/fashion-mnist', trainSize: 2000, validSize: 500, testSize: 1000, imageSize: 14, whiten: true },
+    data: { source: 'idx', path: '/usr/share/datasets/fashion-mnist', trainSize: 6000, validSize: 1000, testSize: 2000, imageSize: 14, whiten: true },
     budget: { childrenPerIteration: 4, maxChildren: 120 },
     distributed: { replicas: 2, shards: 2 },
   },
