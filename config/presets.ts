@@ -37,7 +37,7 @@ export const PRESETS = {
    * sized for two cores, about an hour: Fashion-MNIST (`bash setup/fashion-mnist.sh` installs it
    * here) at 14×14 with a 2-pixel pad, 6,000 train / 1,000 valid images, 10 epochs, depth 2 → 6, 120
    * children. With 2,000 / 500 images it took 18 minutes; at 28×28 with a 4-pixel pad children were
-   * 2.6× slower and rewarded less (bench/results/2026-12-02-paper-small-preset.md).
+   * 2.1–2.6× slower and rewarded less (bench/results/2026-12-02-paper-small-preset.md).
    */
   paperSmall: {
     space: DIGITS.space,
