@@ -53,6 +53,16 @@ async function assertSameAsInProcess(config: SearchConfigInput, searchId: string
   assert.equal(updates.rows[0].n, 0, 'a baseline applies no controller update');
 }
 
+/** Once the population is full, every child is one token away from a member of its population (the last `size` children before its iteration). */
+async function assertMutationsOfPopulation(searchId: string, size: number): Promise<void> {
+  const children = await childRecords(db.pool, searchId);
+  for (const child of children.slice(size)) {
+    const population = children.filter((c) => c.iteration < child.iteration).slice(-size);
+    const distances = population.map((p) => p.tokens.filter((t, j) => t !== child.tokens[j]).length);
+    assert.ok(distances.includes(1), `child ${child.iteration}/${child.childIndex} is one token from a member of its population`);
+  }
+}
+
 test('random search on the CNN space: durable, m children an iteration, the depth schedule, what the in-process strategy proposes', async () => {
   const base = tinySearchConfig({ trainingTaskQueue: workers.trainingQueue, iterations: 4, childrenPerIteration: 2, seed: 11 });
   const config = { ...base, strategy: 'random', schedule: { startLayers: 1, addLayers: 1, everyChildren: 4, maxLayers: 2 } } as SearchConfigInput;
@@ -72,12 +82,7 @@ test('regularized evolution on the CNN space: children after the population fill
   const { searchId, childrenDone } = await runToEnd(config, 'cnn-evolution');
   assert.equal(childrenDone, 10);
   await assertSameAsInProcess(config, searchId, 10);
-  const children = await childRecords(db.pool, searchId);
-  for (const child of children.slice(4)) {
-    const before = children.filter((c) => c.iteration < child.iteration).slice(-4);
-    const distances = before.map((p) => p.tokens.filter((t, j) => t !== child.tokens[j]).length);
-    assert.ok(distances.includes(1), `child ${child.iteration}/${child.childIndex} is one token from a member of its population`);
-  }
+  await assertMutationsOfPopulation(searchId, 4);
 });
 
 /** A tiny recurrent-cell search on the tiny PTB folder, 3 children an iteration. */
@@ -107,12 +112,7 @@ test('regularized evolution on the recurrent-cell space: durable, what the in-pr
   const { searchId, childrenDone } = await runToEnd(config, 'cell-evolution');
   assert.equal(childrenDone, 9);
   await assertSameAsInProcess(config, searchId, 9);
-  const children = await childRecords(db.pool, searchId);
-  for (const child of children.slice(3)) {
-    const population = children.filter((c) => c.iteration < child.iteration).slice(-3);
-    const distances = population.map((p) => p.tokens.filter((t, j) => t !== child.tokens[j]).length);
-    assert.ok(distances.includes(1), `cell ${child.iteration}/${child.childIndex} is one token from a member of its population`);
-  }
+  await assertMutationsOfPopulation(searchId, 3);
 });
 
 test('budget.maxMinutes: nothing is sampled after the time is up; the search completes short of maxChildren', async () => {
