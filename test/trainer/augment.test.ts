@@ -86,12 +86,12 @@ test('trainChild augments the training images only, each once an epoch; validati
   const data = syntheticData({ train: 40, valid: 24, classes: 3, size: 6, seed: 12 });
   const arch = validateCnn({ kind: 'cnn', layers: [{ filterHeight: 3, filterWidth: 3, filters: 2, stride: 1, inputs: [] }] });
   const training = { ...ChildTrainingConfig.parse({ epochs: 2, batchSize: 16, learningRate: 0.05, rewardWindow: 2 }), augment: { cropPadding: 1, flip: true } };
-  const seen: { images: Float32Array; count: number }[] = [];
+  const seen: { images: Float32Array; batch: number[] }[] = [];
   // The named import is a live binding to the module's export: keep the function itself to call and restore.
   const module = augmentModule as { augmentBatch: typeof augmentBatch };
   const original = module.augmentBatch;
   module.augmentBatch = (images, shape, batch, augment, random) => {
-    seen.push({ images, count: batch.length });
+    seen.push({ images, batch: Array.from(batch) });
     return original(images, shape, batch, augment, random);
   };
   try {
@@ -103,5 +103,10 @@ test('trainChild augments the training images only, each once an epoch; validati
   }
   assert.ok(seen.length > 0, 'the training batches went through augmentBatch');
   assert.ok(seen.every((call) => call.images === data.train.images), 'only the training images are augmented');
-  assert.equal(seen.reduce((n, call) => n + call.count, 0), 2 * data.train.count, 'each training image once an epoch');
+  const indices = seen.flatMap((call) => call.batch);
+  const everyImage = Array.from({ length: data.train.count }, (_, i) => i);
+  assert.equal(indices.length, 2 * data.train.count, 'two epochs of training images');
+  for (const epoch of [indices.slice(0, data.train.count), indices.slice(data.train.count)]) {
+    assert.deepEqual([...epoch].sort((a, b) => a - b), everyImage, 'each training image once an epoch');
+  }
 });
