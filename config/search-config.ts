@@ -181,8 +181,13 @@ export const TimeoutsConfig = z.object({
   /** trainChild heartbeats at least every few seconds; a silent worker is presumed dead after this. */
   childHeartbeatSeconds: z.number().positive().default(60),
   childStartToCloseMinutes: z.number().positive().default(240),
-  /** Controller activities (sample, update) heartbeat at start; they take seconds. */
-  controllerHeartbeatSeconds: z.number().positive().default(30),
+  /**
+   * Controller activities (sample, update) heartbeat at start and between their steps, each a few ms
+   * to a few hundred ms of work. This is also how long a search waits when the dev server hands an
+   * activity task to a poll that never receives it (issue 11: seen under load, the retry then takes
+   * ms). It was 30 s, and such a loss left the training slots idle for 30 s.
+   */
+  controllerHeartbeatSeconds: z.number().positive().default(5),
   controllerStartToCloseMinutes: z.number().positive().default(10),
 }).strict();
 export type TimeoutsConfig = z.infer<typeof TimeoutsConfig>;

@@ -3,7 +3,7 @@
 // Not the worker processes of workers/*.ts and the CLI (kill.test.ts spawns those).
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createControllerActivities, createTrainingActivities } from '../../activities';
+import { type ControllerActivities, createControllerActivities, createTrainingActivities } from '../../activities';
 import { loadTf } from '../../backend/tf';
 import { loadDataset } from '../../data/load';
 import { loadTextCorpus } from '../../data/text-load';
@@ -39,8 +39,11 @@ export interface SearchWorkers {
   stop: () => Promise<void>;
 }
 
-/** `training: false` leaves the training queue to worker processes the test starts itself. */
-export async function startSearchWorkers(pool: Db, options: { training?: boolean } = {}): Promise<SearchWorkers> {
+/**
+ * `training: false` leaves the training queue to worker processes the test starts itself;
+ * `controller` wraps the controller activities (a test that makes one attempt misbehave).
+ */
+export async function startSearchWorkers(pool: Db, options: { training?: boolean; controller?: (activities: ControllerActivities) => ControllerActivities } = {}): Promise<SearchWorkers> {
   quietTemporalRuntime();
   const { temporalAddress, namespace } = await testServers();
   const tf = loadTf('cpu');
@@ -52,7 +55,7 @@ export async function startSearchWorkers(pool: Db, options: { training?: boolean
     namespace,
     taskQueue: controllerQueue,
     workflowBundle: await workflowBundle(),
-    activities: createControllerActivities({ pool }),
+    activities: (options.controller ?? ((a) => a))(createControllerActivities({ pool })),
     maxConcurrentActivityTaskExecutions: 2,
   });
   const workerIdentity = `test:${process.pid}:${trainingQueue}`;
