@@ -182,10 +182,10 @@ export const TimeoutsConfig = z.object({
   childHeartbeatSeconds: z.number().positive().default(60),
   childStartToCloseMinutes: z.number().positive().default(240),
   /**
-   * Controller activities (sample, update) heartbeat at start and between their steps, each a few ms
-   * to a few hundred ms of work. This is also how long a search waits when the dev server hands an
-   * activity task to a poll that never receives it (issue 11: seen under load, the retry then takes
-   * ms). It was 30 s, and such a loss left the training slots idle for 30 s.
+   * Controller activities take a few ms to a few hundred ms; sample and update heartbeat at start and
+   * between their steps. This is also how long a search waits when the dev server hands an activity
+   * task to a poll that never receives it (issue 11, bench/slots/results/2026-12-02-lost-tasks.md; the
+   * retry then takes ms). It was 30 s, and such a loss left the training slots idle for 30 s.
    */
   controllerHeartbeatSeconds: z.number().positive().default(5),
   controllerStartToCloseMinutes: z.number().positive().default(10),
