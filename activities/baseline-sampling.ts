@@ -14,6 +14,7 @@ import { type Db, withTransaction } from '../store/db';
 import { fenceSampler, isFenced, recordSampler } from '../store/released-batches';
 import { lockSearch, searchAgeMinutes } from '../store/searches';
 import { encodeNb201 } from '../space/nb201';
+import { activityContext } from './context';
 
 export interface BaselineKey {
   searchId: string;
@@ -73,6 +74,7 @@ export async function sampleBaselineChildren(pool: Db, config: SearchConfig, key
 async function sampleLegacy(pool: Db, config: SearchConfig, key: BaselineKey): Promise<boolean> {
   const history: number[][] = [];
   for (let iteration = 0; iteration < key.iteration; iteration++) {
+    activityContext()?.heartbeat(); // one query an iteration: thousands for a long search
     const children = await iterationChildren(pool, key.searchId, key.replica, iteration);
     history.push(children.map((c) => c.bestValidationAccuracy ?? 0));
   }

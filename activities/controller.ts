@@ -110,6 +110,7 @@ export function createControllerActivities({ pool, passes = new SampledPasses() 
       // Sample outside the lock (the controller pass is the slow part), at the depth and count the
       // budget gives now; if other replicas moved either meanwhile, sample again.
       for (let attempt = 0; ; attempt++) {
+        heartbeat(); // a resample (other replicas moved the budget) is a step of its own
         const claimedBefore = await sampledChildrenCount(pool, input.searchId);
         const numLayers = depthAt(config, claimedBefore);
         // Sample exactly what the claim will take: m samples drawn together are not m' < m drawn alone.
@@ -194,7 +195,7 @@ export function createControllerActivities({ pool, passes = new SampledPasses() 
       const pushes = await Promise.all((await shardLayout(pool, input.searchId)).map((range) => pushShardGradient(pool, {
         ...input, shard: range.shard, snapshotVersion: snapshot.versions[range.shard] ?? 0,
         gradient: result.gradient.subarray(range.start, range.start + range.size),
-      }, adam, config.distributed.accumulateGradients)));
+      }, adam, config.distributed.accumulateGradients).finally(() => heartbeat())));
       heartbeat();
       try {
         return await withTransaction(pool, async (client) => {

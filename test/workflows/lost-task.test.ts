@@ -1,7 +1,6 @@
-// A controller activity task that Temporal records as started but whose worker never runs it (issue
-// 11: the dev server under load, bench/slots/results/2026-12-02-lost-tasks.md), through the real dev
-// server and in-process workers: the search waits only the default controller heartbeat timeout for
-// the retry, and ends with exactly what an undisturbed search of the same seed stores.
+// A controller activity task recorded as started that no worker runs (the dev server's loss of issue 11,
+// bench/slots/results/2026-12-02-lost-tasks.md), on the real dev server: the search waits only the
+// default heartbeat timeout for the retry and stores what an undisturbed search of the seed stores.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Context } from '@temporalio/activity';
