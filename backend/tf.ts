@@ -48,6 +48,12 @@ export function loadTf(kind: BackendKind = 'cpu', options: LoadOptions = {}): Tf
   // children (training.concurrency) share one device: a child's tensors are all disposed when it ends
   // (workers/memory-watch.ts checks it), and the next child reuses the allocator's free blocks.
   if (kind === 'gpu') process.env.TF_FORCE_GPU_ALLOW_GROWTH ??= 'true';
+  // TensorFlow's oneDNN CPU kernels (convolutions, batch norm, their gradients) on every x86 CPU:
+  // libtensorflow turns them on by itself only on CPUs with AVX-512 VNNI / BF16 or AMX, so an AVX2
+  // machine (AMD EPYC here) ran the slower Eigen kernels and a search's numbers depended on which
+  // CPU flags it had. Both backends, so the GPU build's CPU fallback keeps backend cpu's results.
+  // Measured: bench/child-launches/results/2026-12-03-onednn.md. TF_ENABLE_ONEDNN_OPTS=0 opts out.
+  process.env.TF_ENABLE_ONEDNN_OPTS ??= '1';
   let tf: Tf;
   try {
     tf = kind === 'gpu' ? requireGpu(options.home ?? path.join(repoRoot(), '.nas')) : require(PACKAGES.cpu) as Tf;
