@@ -50,8 +50,8 @@ export function loadTf(kind: BackendKind = 'cpu', options: LoadOptions = {}): Tf
   if (kind === 'gpu') process.env.TF_FORCE_GPU_ALLOW_GROWTH ??= 'true';
   // TensorFlow's oneDNN CPU kernels (convolutions, batch norm, their gradients) on every x86 CPU:
   // libtensorflow turns them on by itself only on CPUs with AVX-512 VNNI / BF16 or AMX, so an AVX2
-  // machine (AMD EPYC here) ran the slower Eigen kernels and a search's numbers depended on which
-  // CPU flags it had. Both backends, so the GPU build's CPU fallback keeps backend cpu's results.
+  // machine (AMD EPYC here) ran the slower Eigen kernels (children 1.4-1.6x slower), and which kernels
+  // a search ran depended on the CPU. Both backends, so the GPU build's CPU fallback keeps backend cpu's results.
   // Measured: bench/child-launches/results/2026-12-03-onednn.md. TF_ENABLE_ONEDNN_OPTS=0 opts out.
   process.env.TF_ENABLE_ONEDNN_OPTS ??= '1';
   let tf: Tf;

@@ -48,8 +48,8 @@ export function startLocalWorkers(home: string, trainingWorkers: number, tag: st
 }
 
 /**
- * TensorFlow's thread pools for a training worker that shares this machine's cores with `workers`
- * others of its kind: cores / workers threads each (at least 1), so that one worker per core does not
+ * TensorFlow's thread pools for each of the `workers` training (and ω) workers that share this
+ * machine's cores: cores / workers threads each (at least 1), so that one worker per core does not
  * run two threads a core (measured: two processes training the digits children, 1 thread each, took
  * 0.85x the time of TensorFlow's default, one thread per core each). What the user set wins.
  */
