@@ -2,10 +2,10 @@
 // vocabulary from train), any plain text (capped vocabulary, `<unk>`, ordered splits), the embedded
 // Moby Dick, and missing paths named in DatasetNotFoundError.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { DataConfig, type TextDataConfig } from '../../config/search-config';
 import { readPtb } from '../../data/ptb';
@@ -17,8 +17,13 @@ import { writeTinyPtb } from '../support/tiny-corpus';
 
 const words = (vocabulary: readonly string[], ids: Int32Array) => Array.from(ids, (i) => vocabulary[i]!);
 
+// Every folder this file writes, removed when it ends: tests leave nothing in the temporary directory.
+const folders: string[] = [];
+const scratch = (folder: string): string => { folders.push(folder); return folder; };
+after(() => { for (const folder of folders) rmSync(folder, { recursive: true, force: true }); });
+
 test('PTB: one <eos> per line, the vocabulary from train, unseen valid words become <unk>', async () => {
-  const folder = mkdtempSync(join(tmpdir(), 'nas-ptb-'));
+  const folder = scratch(mkdtempSync(join(tmpdir(), 'nas-ptb-')));
   writeFileSync(join(folder, 'ptb.train.txt'), ' the cat sat \n the dog <unk> sat\n\n');
   writeFileSync(join(folder, 'ptb.valid.txt'), ' the bird sat \n');
   writeFileSync(join(folder, 'ptb.test.txt.gz'), gzipSync(' a cat \n'));
@@ -31,12 +36,12 @@ test('PTB: one <eos> per line, the vocabulary from train, unseen valid words bec
 });
 
 test('PTB gzipped and plain give the same corpus', async () => {
-  assert.deepEqual(await readPtb(writeTinyPtb(true)), await readPtb(writeTinyPtb(false)));
+  assert.deepEqual(await readPtb(scratch(writeTinyPtb(true))), await readPtb(scratch(writeTinyPtb(false))));
 });
 
 test('missing folders and files are DatasetNotFoundErrors naming the path', async () => {
   await assert.rejects(readPtb('/no/such/ptb'), (e: Error) => e instanceof DatasetNotFoundError && /\/no\/such\/ptb/.test(e.message) && /data\.path/.test(e.message));
-  const empty = mkdtempSync(join(tmpdir(), 'nas-ptb-'));
+  const empty = scratch(mkdtempSync(join(tmpdir(), 'nas-ptb-')));
   await assert.rejects(readPtb(empty), (e: Error) => e instanceof DatasetNotFoundError && e.message.includes(empty) && /ptb\.train\.txt/.test(e.message));
   const text = DataConfig.parse({ source: 'text', path: '/no/such/book.txt' }) as TextDataConfig;
   await assert.rejects(loadTextCorpus(text), (e: Error) => e instanceof DatasetNotFoundError && /data\.path \/no\/such\/book\.txt/.test(e.message));
@@ -48,7 +53,7 @@ test('plain text: words and punctuation, lowercased, vocabulary capped with <unk
   assert.deepEqual(proseWords('Call me Ishmael. Some years ago—never mind\n\nwhale’s  tail!', true),
     ['call', 'me', 'ishmael', '.', 'some', 'years', 'ago', 'never', 'mind', EOS, 'whale’s', 'tail', '!', EOS]);
   assert.deepEqual(buildVocabulary(['b', 'a', 'b', 'c', 'c', 'c', EOS], 4), [EOS, UNK, 'c', 'b']);
-  const folder = mkdtempSync(join(tmpdir(), 'nas-text-'));
+  const folder = scratch(mkdtempSync(join(tmpdir(), 'nas-text-')));
   const line = 'the whale the sea the ship a whale\n';
   writeFileSync(join(folder, 'book.txt.gz'), gzipSync(line.repeat(10)));
   const corpus = await readTextFile(join(folder, 'book.txt.gz'), { vocabularySize: 4, lowercase: true, validFraction: 0.2, testFraction: 0.1 });

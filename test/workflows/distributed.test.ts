@@ -48,6 +48,7 @@ after(async () => {
   for (const w of trainingWorkers) await w.kill9();
   await workers?.stop();
   await db?.drop();
+  if (logs) fs.rmSync(logs, { recursive: true, force: true });
 });
 
 function config(overrides: { replicas: number; shards: number; iterations: number; accumulate?: number }): SearchConfigInput {
